@@ -1,0 +1,3 @@
+//! Language front ends: the only place that knows tree-sitter node kinds.
+
+pub mod python;

@@ -1,0 +1,4 @@
+//! antipasta: a git-native code-complexity gate.
+
+pub mod lang;
+pub mod metrics;
