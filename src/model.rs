@@ -1,0 +1,121 @@
+//! The analysis result model shared by engine, cache, gate and renderers.
+//!
+//! Language-neutral: a file's metrics, its function and class units, or the
+//! reason it could not be analysed.
+
+use serde::{Deserialize, Serialize};
+
+use crate::metrics::halstead::HalsteadReport;
+use crate::metrics::raw::RawCounts;
+
+/// A language antipasta analyses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    Python,
+}
+
+impl Language {
+    /// The language of a path, by its extension.
+    pub fn from_path(path: &std::path::Path) -> Option<Self> {
+        match path.extension()?.to_str()? {
+            "py" | "pyi" => Some(Language::Python),
+            _ => None,
+        }
+    }
+
+    /// The lowercase name used in config files and JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Language::Python => "python",
+        }
+    }
+}
+
+/// File-level metrics.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FileMetrics {
+    pub raw: RawCounts,
+    /// radon's module total (the maintainability index input).
+    pub cyclomatic: u64,
+    /// complexipy's file total.
+    pub cognitive: u64,
+    pub maintainability_index: f64,
+    pub maintainability_rank: char,
+    pub halstead: HalsteadReport,
+}
+
+/// Whether a function unit is a plain function or a method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FunctionKind {
+    Function,
+    Method,
+}
+
+/// Where a unit sits in its file (all 1-based).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Span {
+    /// Line of the definition keyword (`def`, `async`, `class`).
+    pub line: u32,
+    /// First decorator line, or `line` when undecorated.
+    pub start_line: u32,
+    pub end_line: u32,
+    /// Column of the definition keyword, in characters.
+    pub column: u32,
+}
+
+/// A function, method or nested function.
+///
+/// A metric is `None` where the reference tool reports nothing for the unit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FunctionUnit {
+    pub name: String,
+    pub qualified_name: String,
+    pub kind: FunctionKind,
+    pub span: Span,
+    pub cyclomatic: Option<u64>,
+    pub cognitive: Option<u64>,
+    pub halstead: Option<HalsteadReport>,
+}
+
+/// A class.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClassUnit {
+    pub name: String,
+    pub qualified_name: String,
+    pub span: Span,
+    /// radon's reported class complexity (its method average rule).
+    pub cyclomatic: Option<u64>,
+}
+
+/// Everything measured in one file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Analysis {
+    pub metrics: FileMetrics,
+    pub functions: Vec<FunctionUnit>,
+    pub classes: Vec<ClassUnit>,
+}
+
+/// Why a file could not be analysed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AnalysisError {
+    #[error("syntax error: {message}")]
+    Syntax { message: String, line: u32, column: u32 },
+    #[error("not valid UTF-8 (byte offset {offset})")]
+    NotUtf8 { offset: usize },
+    #[error("binary file (contains a NUL byte)")]
+    Binary,
+    #[error("nesting too deep: syntax tree depth exceeds {limit}")]
+    TooDeep { limit: usize },
+}
+
+impl AnalysisError {
+    /// The 1-based position the error points at, when it has one.
+    pub fn position(&self) -> Option<(u32, u32)> {
+        match self {
+            AnalysisError::Syntax { line, column, .. } => Some((*line, *column)),
+            _ => None,
+        }
+    }
+}
