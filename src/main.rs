@@ -1,1 +1,12 @@
-fn main() {}
+//! The `antipasta` binary: parse arguments, run, exit 0/1/2.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = antipasta::cli::Cli::parse();
+    let mut out = anstream::stdout().lock();
+    let mut err = anstream::stderr().lock();
+    antipasta::cli::run(cli, &mut out, &mut err).into()
+}

@@ -108,6 +108,8 @@ pub enum AnalysisError {
     Binary,
     #[error("nesting too deep: syntax tree depth exceeds {limit}")]
     TooDeep { limit: usize },
+    #[error("cannot read: {message}")]
+    Read { message: String },
 }
 
 impl AnalysisError {
@@ -118,4 +120,15 @@ impl AnalysisError {
             _ => None,
         }
     }
+}
+
+/// The outcome for one file: where it is, what it is, what was measured.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FileResult {
+    /// Relative to the repository root (or the current directory), `/`-separated.
+    pub path: String,
+    pub language: Language,
+    /// Git blob id (hex) of the analysed bytes.
+    pub blob_id: String,
+    pub outcome: Result<Analysis, AnalysisError>,
 }

@@ -1,0 +1,61 @@
+//! Command-line interface: parse flags, call the engine, map outcomes to exit codes.
+
+pub mod check;
+pub mod config;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Exit codes, as ruff and pre-commit users expect them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// 0: nothing to report.
+    Clean,
+    /// 1: violations, or files that could not be analysed.
+    Failed,
+    /// 2: usage, configuration or I/O error.
+    Error,
+}
+
+impl From<Outcome> for ExitCode {
+    fn from(outcome: Outcome) -> ExitCode {
+        ExitCode::from(match outcome {
+            Outcome::Clean => 0,
+            Outcome::Failed => 1,
+            Outcome::Error => 2,
+        })
+    }
+}
+
+#[derive(Debug, Parser)]
+#[command(name = "antipasta", version, about = "A fast, git-native code-complexity gate")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Analyse files and fail when a function or file exceeds a threshold.
+    Check(check::CheckArgs),
+    /// Inspect configuration.
+    #[command(subcommand)]
+    Config(config::ConfigCommand),
+}
+
+/// Runs the parsed command, writing data to `out` and diagnostics to `err`.
+pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
+    let result = match cli.command {
+        Command::Check(args) => check::run(&args, out, err),
+        Command::Config(command) => config::run(&command, out, err),
+    };
+    match result {
+        Ok(outcome) => outcome,
+        Err(message) => {
+            let _ = writeln!(err, "antipasta: error: {message}");
+            Outcome::Error
+        }
+    }
+}

@@ -1,0 +1,365 @@
+//! Configuration: find the file, parse it, resolve it into immutable [`Settings`].
+//!
+//! Sources, first found walking up from the current directory to the
+//! repository root: `.antipasta.toml`, `.antipasta.yaml`/`.yml` (antipasta
+//! 1.x's format, read unchanged), `pyproject.toml` with `[tool.antipasta]`.
+//! Every file format shares one schema; unknown keys are errors that name
+//! the file, the key and (where the parser knows it) the line.
+
+pub mod metric;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::de::IgnoredAny;
+use serde::Deserialize;
+
+use crate::model::Language;
+use metric::{Comparison, Metric, Threshold};
+
+/// antipasta 1.x's default ignore patterns.
+pub const DEFAULT_IGNORE_PATTERNS: [&str; 3] = ["**/test_*.py", "**/*_test.py", "**/tests/**"];
+
+/// The on-disk schema (antipasta 1.x's `.antipasta.yaml`, also used for TOML).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    pub defaults: Option<Defaults>,
+    pub languages: Option<Vec<LanguageEntry>>,
+    pub ignore_patterns: Option<Vec<String>>,
+    pub use_gitignore: Option<bool>,
+    // antipasta 1.x keys for analyses antipasta does not run: accepted, unused.
+    pub profile: Option<IgnoredAny>,
+    pub tree_shape: Option<IgnoredAny>,
+    pub import_graph: Option<IgnoredAny>,
+    pub narrative: Option<IgnoredAny>,
+    pub duplication: Option<IgnoredAny>,
+}
+
+/// `defaults:` — the thresholds every language starts from.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Defaults {
+    pub max_cyclomatic_complexity: Option<f64>,
+    pub max_cognitive_complexity: Option<f64>,
+    pub min_maintainability_index: Option<f64>,
+    pub max_halstead_volume: Option<f64>,
+    pub max_halstead_difficulty: Option<f64>,
+    pub max_halstead_effort: Option<f64>,
+}
+
+/// `languages[]` — per-language metric thresholds.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageEntry {
+    pub name: String,
+    #[serde(default)]
+    pub extensions: Vec<String>,
+    #[serde(default)]
+    pub metrics: Vec<MetricEntry>,
+}
+
+/// `languages[].metrics[]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricEntry {
+    #[serde(rename = "type")]
+    pub metric: Metric,
+    pub threshold: f64,
+    #[serde(default)]
+    pub comparison: Option<Comparison>,
+    #[serde(default)]
+    pub enabled: Option<bool>,
+}
+
+/// Resolved settings, built once and passed down by reference.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Thresholds per language, in a stable order.
+    pub thresholds: BTreeMap<Language, Vec<Threshold>>,
+    pub ignore_patterns: Vec<String>,
+    pub ignore: GlobSet,
+    pub use_gitignore: bool,
+    /// The file the settings came from, if any.
+    pub source: Option<PathBuf>,
+}
+
+/// A configuration problem, always naming the file.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{path}: cannot read: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{path}{}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default())]
+    Parse { path: PathBuf, line: Option<usize>, message: String },
+    #[error("{path}: {message}")]
+    Invalid { path: PathBuf, message: String },
+}
+
+impl Settings {
+    /// Settings from a parsed file (or the built-in defaults for `None`).
+    pub fn resolve(file: ConfigFile, source: Option<PathBuf>) -> Result<Settings, ConfigError> {
+        let origin = source.clone().unwrap_or_else(|| PathBuf::from("<defaults>"));
+        let invalid = |message: String| ConfigError::Invalid { path: origin.clone(), message };
+        let defaults = file.defaults.unwrap_or_default();
+        let base = default_thresholds(&defaults);
+        let mut thresholds = BTreeMap::new();
+        thresholds.insert(Language::Python, base.clone());
+        for entry in file.languages.unwrap_or_default() {
+            let language = match entry.name.to_ascii_lowercase().as_str() {
+                "python" => Language::Python,
+                other => return Err(invalid(format!("languages: unknown language '{other}' (supported: python)"))),
+            };
+            let list = thresholds.entry(language).or_insert_with(|| base.clone());
+            for metric in entry.metrics {
+                if metric.threshold < 0.0 || !metric.threshold.is_finite() {
+                    return Err(invalid(format!(
+                        "languages[{}].metrics: threshold for {} must be a non-negative number",
+                        entry.name, metric.metric
+                    )));
+                }
+                list.retain(|t| t.metric != metric.metric);
+                if metric.enabled.unwrap_or(true) {
+                    list.push(Threshold {
+                        metric: metric.metric,
+                        comparison: metric.comparison.unwrap_or(Comparison::Le),
+                        value: metric.threshold,
+                    });
+                }
+            }
+            list.sort_by_key(|t| t.metric);
+        }
+        let ignore_patterns = file
+            .ignore_patterns
+            .unwrap_or_else(|| DEFAULT_IGNORE_PATTERNS.iter().map(|p| p.to_string()).collect());
+        let ignore = build_globset(&ignore_patterns).map_err(|e| invalid(format!("ignore_patterns: {e}")))?;
+        Ok(Settings { thresholds, ignore_patterns, ignore, use_gitignore: file.use_gitignore.unwrap_or(true), source })
+    }
+
+    /// Applies `-t metric=value` overrides to every language.
+    pub fn override_threshold(&mut self, metric: Metric, value: f64) {
+        for list in self.thresholds.values_mut() {
+            let comparison = list
+                .iter()
+                .find(|t| t.metric == metric)
+                .map_or(metric.default_comparison(), |t| t.comparison);
+            list.retain(|t| t.metric != metric);
+            list.push(Threshold { metric, comparison, value });
+            list.sort_by_key(|t| t.metric);
+        }
+    }
+
+    /// The thresholds for a language (empty when it has none).
+    pub fn thresholds_for(&self, language: Language) -> &[Threshold] {
+        self.thresholds.get(&language).map_or(&[], Vec::as_slice)
+    }
+}
+
+fn default_thresholds(defaults: &Defaults) -> Vec<Threshold> {
+    let mut list = vec![
+        Threshold {
+            metric: Metric::CyclomaticComplexity,
+            comparison: Comparison::Le,
+            value: defaults.max_cyclomatic_complexity.unwrap_or(10.0),
+        },
+        Threshold {
+            metric: Metric::CognitiveComplexity,
+            comparison: Comparison::Le,
+            value: defaults.max_cognitive_complexity.unwrap_or(15.0),
+        },
+        Threshold {
+            metric: Metric::MaintainabilityIndex,
+            comparison: Comparison::Ge,
+            value: defaults.min_maintainability_index.unwrap_or(50.0),
+        },
+        Threshold {
+            metric: Metric::HalsteadVolume,
+            comparison: Comparison::Le,
+            value: defaults.max_halstead_volume.unwrap_or(1000.0),
+        },
+        Threshold {
+            metric: Metric::HalsteadDifficulty,
+            comparison: Comparison::Le,
+            value: defaults.max_halstead_difficulty.unwrap_or(10.0),
+        },
+        Threshold {
+            metric: Metric::HalsteadEffort,
+            comparison: Comparison::Le,
+            value: defaults.max_halstead_effort.unwrap_or(10000.0),
+        },
+    ];
+    list.sort_by_key(|t| t.metric);
+    list
+}
+
+fn build_globset(patterns: &[String]) -> Result<GlobSet, globset::Error> {
+    let mut builder = GlobSetBuilder::new();
+    for pattern in patterns {
+        builder.add(Glob::new(pattern)?);
+        // `**/tests/**` should also match a top-level `tests/…`, as antipasta 1.x's matcher does.
+        if let Some(rest) = pattern.strip_prefix("**/") {
+            builder.add(Glob::new(rest)?);
+        }
+    }
+    builder.build()
+}
+
+/// The config file names looked for in each directory, in priority order.
+const CANDIDATES: [&str; 4] = [".antipasta.toml", ".antipasta.yaml", ".antipasta.yml", "pyproject.toml"];
+
+/// Finds the nearest config file from `start` up to the repository root.
+pub fn discover(start: &Path) -> Result<Option<PathBuf>, ConfigError> {
+    for dir in start.ancestors() {
+        for name in CANDIDATES {
+            let candidate = dir.join(name);
+            if !candidate.is_file() {
+                continue;
+            }
+            if name != "pyproject.toml" || pyproject_has_section(&candidate)? {
+                return Ok(Some(candidate));
+            }
+        }
+        if dir.join(".git").exists() {
+            break;
+        }
+    }
+    Ok(None)
+}
+
+fn pyproject_has_section(path: &Path) -> Result<bool, ConfigError> {
+    let text = read(path)?;
+    let table: toml::Table = toml::from_str(&text).map_err(|e| toml_error(path, &text, &e))?;
+    Ok(table.get("tool").and_then(|t| t.get("antipasta")).is_some())
+}
+
+fn read(path: &Path) -> Result<String, ConfigError> {
+    std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.to_owned(), source })
+}
+
+/// Parses a config file of any supported format.
+pub fn load(path: &Path) -> Result<ConfigFile, ConfigError> {
+    let text = read(path)?;
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if name == "pyproject.toml" {
+        let table: toml::Table = toml::from_str(&text).map_err(|e| toml_error(path, &text, &e))?;
+        let section = table.get("tool").and_then(|t| t.get("antipasta")).cloned().ok_or_else(|| ConfigError::Invalid {
+            path: path.to_owned(),
+            message: "no [tool.antipasta] section".to_owned(),
+        })?;
+        section.try_into().map_err(|e: toml::de::Error| ConfigError::Parse {
+            path: path.to_owned(),
+            line: None,
+            message: format!("[tool.antipasta]: {}", e.message()),
+        })
+    } else if name.ends_with(".toml") {
+        toml::from_str(&text).map_err(|e| toml_error(path, &text, &e))
+    } else {
+        if text.trim().is_empty() {
+            return Ok(ConfigFile::default());
+        }
+        serde_yaml::from_str(&text).map_err(|e| ConfigError::Parse {
+            path: path.to_owned(),
+            line: e.location().map(|l| l.line()),
+            message: e.to_string(),
+        })
+    }
+}
+
+fn toml_error(path: &Path, text: &str, error: &toml::de::Error) -> ConfigError {
+    let line = error.span().map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+    ConfigError::Parse { path: path.to_owned(), line, message: error.message().trim().to_owned() }
+}
+
+/// Loads the explicit file, or the discovered one, or the defaults.
+pub fn settings_for(explicit: Option<&Path>, start: &Path) -> Result<Settings, ConfigError> {
+    let path = match explicit {
+        Some(path) => Some(path.to_owned()),
+        None => discover(start)?,
+    };
+    match path {
+        Some(path) => Settings::resolve(load(&path)?, Some(path)),
+        None => Settings::resolve(ConfigFile::default(), None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+        let path = dir.join(name);
+        std::fs::write(&path, text).expect("write config");
+        path
+    }
+
+    fn threshold(settings: &Settings, metric: Metric) -> Option<(Comparison, f64)> {
+        settings.thresholds_for(Language::Python).iter().find(|t| t.metric == metric).map(|t| (t.comparison, t.value))
+    }
+
+    #[test]
+    fn defaults_match_antipasta_1x_with_cognitive_enabled() {
+        let settings = Settings::resolve(ConfigFile::default(), None).expect("defaults resolve");
+        assert_eq!(threshold(&settings, Metric::CyclomaticComplexity), Some((Comparison::Le, 10.0)));
+        assert_eq!(threshold(&settings, Metric::CognitiveComplexity), Some((Comparison::Le, 15.0)));
+        assert_eq!(threshold(&settings, Metric::MaintainabilityIndex), Some((Comparison::Ge, 50.0)));
+        assert_eq!(threshold(&settings, Metric::HalsteadVolume), Some((Comparison::Le, 1000.0)));
+        assert_eq!(threshold(&settings, Metric::HalsteadDifficulty), Some((Comparison::Le, 10.0)));
+        assert_eq!(threshold(&settings, Metric::HalsteadEffort), Some((Comparison::Le, 10000.0)));
+        assert!(settings.ignore.is_match("pkg/tests/x.py"));
+        assert!(settings.ignore.is_match("tests/x.py"));
+        assert!(settings.ignore.is_match("a/test_x.py"));
+        assert!(!settings.ignore.is_match("a/x.py"));
+    }
+
+    #[test]
+    fn antipasta_1x_yaml_reads_unchanged() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let yaml = "defaults:\n  max_cyclomatic_complexity: 12\nlanguages:\n  - name: python\n    extensions: [.py]\n    metrics:\n      - type: cognitive_complexity\n        threshold: 20\n        comparison: \"<\"\n      - type: halstead_volume\n        threshold: 1000\n        enabled: false\nignore_patterns: [\"build/**\"]\nuse_gitignore: false\nprofile: standard\n";
+        let path = write(dir.path(), ".antipasta.yaml", yaml);
+        let settings = settings_for(None, dir.path()).expect("loads");
+        assert_eq!(settings.source.as_deref(), Some(path.as_path()));
+        assert_eq!(threshold(&settings, Metric::CyclomaticComplexity), Some((Comparison::Le, 12.0)));
+        assert_eq!(threshold(&settings, Metric::CognitiveComplexity), Some((Comparison::Lt, 20.0)));
+        assert_eq!(threshold(&settings, Metric::HalsteadVolume), None);
+        assert!(!settings.use_gitignore);
+        assert!(settings.ignore.is_match("build/x.py"));
+    }
+
+    #[test]
+    fn unknown_keys_name_file_key_and_line() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = write(dir.path(), ".antipasta.toml", "[defaults]\nmax_cyclomatic_complexity = 5\nmax_bogus = 3\n");
+        let message = load(&path).expect_err("unknown key").to_string();
+        assert!(message.contains(".antipasta.toml:3"), "{message}");
+        assert!(message.contains("max_bogus"), "{message}");
+        let path = write(dir.path(), "bad.yaml", "languages:\n  - name: python\n    metrics:\n      - type: nope\n        threshold: 3\n");
+        let message = load(&path).expect_err("unknown metric").to_string();
+        assert!(message.contains("bad.yaml:4"), "{message}");
+        assert!(message.contains("nope"), "{message}");
+    }
+
+    #[test]
+    fn pyproject_section_is_found_upward() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write(dir.path(), "pyproject.toml", "[project]\nname = 'x'\n\n[tool.antipasta.defaults]\nmax_cognitive_complexity = 7\n");
+        let nested = dir.path().join("a/b");
+        std::fs::create_dir_all(&nested).expect("mkdir");
+        let settings = settings_for(None, &nested).expect("loads");
+        assert_eq!(threshold(&settings, Metric::CognitiveComplexity), Some((Comparison::Le, 7.0)));
+    }
+
+    #[test]
+    fn pyproject_without_section_is_skipped() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write(dir.path(), "pyproject.toml", "[project]\nname = 'x'\n");
+        std::fs::create_dir(dir.path().join(".git")).expect("mkdir");
+        assert_eq!(discover(dir.path()).expect("discover"), None);
+    }
+
+    #[test]
+    fn cli_override_keeps_the_comparison() {
+        let mut settings = Settings::resolve(ConfigFile::default(), None).expect("defaults");
+        settings.override_threshold(Metric::MaintainabilityIndex, 30.0);
+        assert_eq!(threshold(&settings, Metric::MaintainabilityIndex), Some((Comparison::Ge, 30.0)));
+    }
+}

@@ -1,0 +1,138 @@
+//! `--format json`: the full results, one document.
+
+use super::json_wire as wire;
+use super::Summary;
+use crate::gate::Violation;
+use crate::metrics::halstead::HalsteadReport;
+use crate::model::{Analysis, FileResult, FunctionKind};
+
+/// Renders the JSON document (with a trailing newline).
+pub fn render(results: &[FileResult], violations: &[Violation], summary: Summary) -> String {
+    let document = wire::Document {
+        schema_version: 1,
+        tool: wire::Tool { name: "antipasta", version: env!("CARGO_PKG_VERSION") },
+        files: results.iter().map(file).collect(),
+        violations: violations.iter().map(violation).collect(),
+        summary: wire::Summary {
+            files: summary.files,
+            functions: summary.functions,
+            violations: summary.violations,
+            errors: summary.errors,
+        },
+    };
+    let mut out = serde_json::to_string_pretty(&document).unwrap_or_else(|err| format!("{{\"error\": \"{err}\"}}"));
+    out.push('\n');
+    out
+}
+
+fn file(result: &FileResult) -> wire::File<'_> {
+    let (error, analysis) = match &result.outcome {
+        Ok(analysis) => (None, Some(analysis)),
+        Err(err) => {
+            let position = err.position();
+            let error = wire::Error {
+                message: err.to_string(),
+                line: position.map(|p| p.0),
+                column: position.map(|p| p.1),
+            };
+            (Some(error), None)
+        }
+    };
+    wire::File {
+        path: &result.path,
+        language: result.language.name(),
+        blob_id: &result.blob_id,
+        error,
+        metrics: analysis.map(file_metrics),
+        functions: analysis.map(functions).unwrap_or_default(),
+        classes: analysis.map(classes).unwrap_or_default(),
+    }
+}
+
+fn file_metrics(analysis: &Analysis) -> wire::FileMetrics {
+    let m = &analysis.metrics;
+    wire::FileMetrics {
+        lines_of_code: m.raw.loc,
+        logical_lines_of_code: m.raw.lloc,
+        source_lines_of_code: m.raw.sloc,
+        comment_lines: m.raw.comments,
+        single_comment_lines: m.raw.single_comments,
+        multi_line_string_lines: m.raw.multi,
+        blank_lines: m.raw.blank,
+        cyclomatic_complexity: m.cyclomatic,
+        cognitive_complexity: m.cognitive,
+        maintainability_index: m.maintainability_index,
+        maintainability_rank: m.maintainability_rank.to_string(),
+        halstead: halstead(&m.halstead),
+    }
+}
+
+fn halstead(h: &HalsteadReport) -> wire::Halstead {
+    wire::Halstead {
+        halstead_distinct_operators: h.counts.distinct_operators,
+        halstead_distinct_operands: h.counts.distinct_operands,
+        halstead_total_operators: h.counts.total_operators,
+        halstead_total_operands: h.counts.total_operands,
+        halstead_vocabulary: h.vocabulary,
+        halstead_length: h.length,
+        halstead_calculated_length: h.calculated_length,
+        halstead_volume: h.volume,
+        halstead_difficulty: h.difficulty,
+        halstead_effort: h.effort,
+        halstead_time: h.time,
+        halstead_bugs: h.bugs,
+    }
+}
+
+fn functions(analysis: &Analysis) -> Vec<wire::Function<'_>> {
+    analysis
+        .functions
+        .iter()
+        .map(|f| wire::Function {
+            name: &f.name,
+            qualified_name: &f.qualified_name,
+            kind: match f.kind {
+                FunctionKind::Function => "function",
+                FunctionKind::Method => "method",
+            },
+            line: f.span.line,
+            start_line: f.span.start_line,
+            end_line: f.span.end_line,
+            column: f.span.column,
+            metrics: wire::FunctionMetrics {
+                cyclomatic_complexity: f.cyclomatic,
+                cognitive_complexity: f.cognitive,
+                halstead: f.halstead.as_ref().map(halstead),
+            },
+        })
+        .collect()
+}
+
+fn classes(analysis: &Analysis) -> Vec<wire::Class<'_>> {
+    analysis
+        .classes
+        .iter()
+        .map(|c| wire::Class {
+            name: &c.name,
+            qualified_name: &c.qualified_name,
+            line: c.span.line,
+            end_line: c.span.end_line,
+            column: c.span.column,
+            metrics: wire::ClassMetrics { cyclomatic_complexity: c.cyclomatic },
+        })
+        .collect()
+}
+
+fn violation(v: &Violation) -> wire::Violation<'_> {
+    wire::Violation {
+        path: &v.path,
+        line: v.line,
+        column: v.column,
+        function: v.function.as_deref(),
+        metric: v.metric.name(),
+        value: v.value,
+        threshold: v.threshold,
+        comparison: v.comparison.symbol(),
+        message: v.message(),
+    }
+}

@@ -1,0 +1,128 @@
+//! The JSON wire format (`schema_version` 1). Fields are only ever added.
+
+use serde::Serialize;
+
+#[derive(Serialize)]
+pub struct Document<'a> {
+    pub schema_version: u32,
+    pub tool: Tool,
+    pub files: Vec<File<'a>>,
+    pub violations: Vec<Violation<'a>>,
+    pub summary: Summary,
+}
+
+#[derive(Serialize)]
+pub struct Tool {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct File<'a> {
+    pub path: &'a str,
+    pub language: &'static str,
+    pub blob_id: &'a str,
+    pub error: Option<Error>,
+    pub metrics: Option<FileMetrics>,
+    pub functions: Vec<Function<'a>>,
+    pub classes: Vec<Class<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct Error {
+    pub message: String,
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+}
+
+#[derive(Serialize)]
+pub struct FileMetrics {
+    pub lines_of_code: u64,
+    pub logical_lines_of_code: u64,
+    pub source_lines_of_code: u64,
+    pub comment_lines: u64,
+    pub single_comment_lines: u64,
+    pub multi_line_string_lines: u64,
+    pub blank_lines: u64,
+    pub cyclomatic_complexity: u64,
+    pub cognitive_complexity: u64,
+    pub maintainability_index: f64,
+    pub maintainability_rank: String,
+    #[serde(flatten)]
+    pub halstead: Halstead,
+}
+
+#[derive(Serialize)]
+pub struct Halstead {
+    pub halstead_distinct_operators: u64,
+    pub halstead_distinct_operands: u64,
+    pub halstead_total_operators: u64,
+    pub halstead_total_operands: u64,
+    pub halstead_vocabulary: u64,
+    pub halstead_length: u64,
+    pub halstead_calculated_length: f64,
+    pub halstead_volume: f64,
+    pub halstead_difficulty: f64,
+    pub halstead_effort: f64,
+    pub halstead_time: f64,
+    pub halstead_bugs: f64,
+}
+
+#[derive(Serialize)]
+pub struct Function<'a> {
+    pub name: &'a str,
+    pub qualified_name: &'a str,
+    pub kind: &'static str,
+    pub line: u32,
+    pub start_line: u32,
+    pub end_line: u32,
+    pub column: u32,
+    pub metrics: FunctionMetrics,
+}
+
+#[derive(Serialize)]
+pub struct FunctionMetrics {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cyclomatic_complexity: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cognitive_complexity: Option<u64>,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub halstead: Option<Halstead>,
+}
+
+#[derive(Serialize)]
+pub struct Class<'a> {
+    pub name: &'a str,
+    pub qualified_name: &'a str,
+    pub line: u32,
+    pub end_line: u32,
+    pub column: u32,
+    pub metrics: ClassMetrics,
+}
+
+#[derive(Serialize)]
+pub struct ClassMetrics {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cyclomatic_complexity: Option<u64>,
+}
+
+#[derive(Serialize)]
+pub struct Violation<'a> {
+    pub path: &'a str,
+    pub line: u32,
+    pub column: u32,
+    pub function: Option<&'a str>,
+    pub metric: &'static str,
+    pub value: f64,
+    pub threshold: f64,
+    pub comparison: &'static str,
+    pub message: String,
+}
+
+#[derive(Serialize)]
+pub struct Summary {
+    pub files: usize,
+    pub functions: usize,
+    pub violations: usize,
+    pub errors: usize,
+}

@@ -1,0 +1,3 @@
+//! Where files come from. Today: the filesystem walk for `check`.
+
+pub mod walk;
