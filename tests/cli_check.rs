@@ -1,0 +1,218 @@
+//! End-to-end tests of `antipasta check` through the real binary.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn antipasta(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_antipasta"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the antipasta binary runs")
+}
+
+fn json(dir: &Path, args: &[&str]) -> (Value, i32) {
+    let mut all = vec!["check", "--format", "json"];
+    all.extend_from_slice(args);
+    let output = antipasta(dir, &all);
+    let text = String::from_utf8(output.stdout).expect("UTF-8 output");
+    (serde_json::from_str(&text).expect("stdout is one JSON document"), output.status.code().unwrap_or(-1))
+}
+
+fn write(dir: &Path, name: &str, bytes: impl AsRef<[u8]>) {
+    let path = dir.join(name);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).expect("mkdir");
+    }
+    std::fs::write(path, bytes).expect("write");
+}
+
+const COMPLEX: &str = "def branchy(a, b, c, d):\n    if a and b:\n        return 1\n    elif c or d:\n        return 2\n    elif a:\n        return 3\n    return 4\n";
+
+#[test]
+fn violations_exit_1_and_name_function_and_value() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "m.py", COMPLEX);
+    let output = antipasta(dir.path(), &["check", "-t", "cyc=3"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("m.py:1:1: cyclomatic_complexity 6 (limit <= 3) in branchy"), "{stdout}");
+    let output = antipasta(dir.path(), &["check"]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stdout));
+}
+
+#[test]
+fn quiet_prints_violations_only() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "m.py", COMPLEX);
+    let output = antipasta(dir.path(), &["check", "-q", "-t", "cyclomatic_complexity=3"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+}
+
+#[test]
+fn json_document_has_schema_fields() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "pkg/m.py", format!("class Outer:\n    @staticmethod\n    def method(x):\n        def inner(y):\n            return y and x\n        return inner\n\n{COMPLEX}"));
+    let (doc, code) = json(dir.path(), &["-t", "cyc=3"]);
+    assert_eq!(code, 1);
+    assert_eq!(doc["schema_version"], 1);
+    let file = &doc["files"][0];
+    assert_eq!(file["path"], "pkg/m.py");
+    assert_eq!(file["language"], "python");
+    assert_eq!(file["error"], Value::Null);
+    assert_eq!(file["blob_id"].as_str().map(str::len), Some(40));
+    let functions = file["functions"].as_array().expect("functions");
+    let names: Vec<&str> = functions.iter().filter_map(|f| f["qualified_name"].as_str()).collect();
+    assert_eq!(names, ["Outer.method", "Outer.method.inner", "branchy"]);
+    assert_eq!(functions[0]["kind"], "method");
+    assert_eq!(functions[0]["line"], 3);
+    assert_eq!(functions[0]["start_line"], 2);
+    assert_eq!(functions[1]["kind"], "function");
+    assert_eq!(functions[2]["metrics"]["cyclomatic_complexity"], 6);
+    // radon's per-function Halstead list skips nested defs: the key is absent.
+    assert!(functions[1]["metrics"].get("halstead_volume").is_none());
+    assert!(functions[0]["metrics"].get("halstead_volume").is_some());
+    assert_eq!(file["classes"][0]["qualified_name"], "Outer");
+    for key in ["lines_of_code", "maintainability_index", "maintainability_rank", "halstead_bugs", "cognitive_complexity"] {
+        assert!(file["metrics"].get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(doc["violations"][0]["function"], "branchy");
+    assert_eq!(doc["violations"][0]["value"], 6.0);
+    assert_eq!(doc["summary"]["violations"], 1);
+    assert_eq!(doc["summary"]["functions"], 3);
+}
+
+#[test]
+fn bad_files_are_reported_and_others_still_analysed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "a_syntax.py", "def f(:\n    pass\n");
+    write(dir.path(), "b_binary.py", b"x = 1\0\x01\x02");
+    write(dir.path(), "c_latin1.py", b"s = '\xe9'\n");
+    write(dir.path(), "d_good.py", "def ok():\n    return 1\n");
+    write(dir.path(), "e_py2.py", "print 'hello'\n");
+    let (doc, code) = json(dir.path(), &[]);
+    assert_eq!(code, 1);
+    let errors: Vec<String> = doc["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .map(|f| f["error"]["message"].as_str().unwrap_or("").to_owned())
+        .collect();
+    assert!(errors[0].starts_with("syntax error"), "{errors:?}");
+    assert_eq!(doc["files"][0]["error"]["line"], 1);
+    assert!(errors[1].contains("binary"), "{errors:?}");
+    assert!(errors[2].contains("UTF-8"), "{errors:?}");
+    assert_eq!(errors[3], "");
+    assert!(errors[4].contains("print"), "{errors:?}");
+    assert_eq!(doc["summary"]["errors"], 4);
+    assert_eq!(doc["files"][3]["functions"][0]["name"], "ok");
+}
+
+#[test]
+fn bom_crlf_form_feed_tabs_and_empty_files_are_fine() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "bom.py", b"\xef\xbb\xbfdef f(a):\r\n    if a:\r\n        return 1\r\n");
+    write(dir.path(), "ff.py", "x = 1\n\x0c\ndef g(b):\n\tif b:\n\t\treturn 2\n");
+    write(dir.path(), "empty.py", "");
+    let (doc, code) = json(dir.path(), &[]);
+    assert_eq!(code, 0, "{doc}");
+    let files = doc["files"].as_array().expect("files");
+    assert_eq!(files[0]["functions"][0]["metrics"]["cyclomatic_complexity"], 2);
+    assert_eq!(files[1]["metrics"]["maintainability_index"], 100.0);
+    assert_eq!(files[1]["metrics"]["lines_of_code"], 0);
+    assert_eq!(files[2]["functions"][0]["metrics"]["cyclomatic_complexity"], 2);
+}
+
+#[test]
+fn deep_nesting_and_huge_files_finish_without_crashing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut deep = String::new();
+    for level in 0..5000 {
+        deep.push_str(&" ".repeat(level));
+        deep.push_str("if x:\n");
+    }
+    deep.push_str(&" ".repeat(5000));
+    deep.push_str("pass\n");
+    write(dir.path(), "deep.py", deep);
+    write(dir.path(), "parens.py", format!("x = {}1{}\n", "(".repeat(5000), ")".repeat(5000)));
+    let mut huge = String::new();
+    let mut index = 0;
+    while huge.len() < 10 * 1024 * 1024 {
+        huge.push_str(&format!("def f{index}(a, b):\n    if a and b:\n        return a + b\n    return [x for x in a if x]\n\n"));
+        index += 1;
+    }
+    write(dir.path(), "huge.py", huge);
+    let (doc, code) = json(dir.path(), &[]);
+    assert_eq!(code, 1);
+    let files = doc["files"].as_array().expect("files");
+    // CPython rejects both too (100 indentation levels, 200 nested brackets).
+    assert!(files[0]["error"]["message"].is_string(), "{}", files[0]["error"]);
+    assert_eq!(files[1]["functions"].as_array().map(Vec::len), Some(index));
+    assert_eq!(files[1]["functions"][0]["metrics"]["cyclomatic_complexity"], 4);
+    assert!(files[2]["error"]["message"].as_str().unwrap_or("").contains("nesting too deep"), "{}", files[2]["error"]);
+}
+
+#[test]
+fn walk_honours_gitignore_and_config_ignores_but_not_explicit_paths() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join(".git")).expect("mkdir .git");
+    write(dir.path(), ".gitignore", "build/\n");
+    write(dir.path(), "build/gen.py", "x = 1\n");
+    write(dir.path(), "tests/test_x.py", "x = 1\n");
+    write(dir.path(), "src/app.py", "x = 1\n");
+    write(dir.path(), "src/notes.txt", "not python\n");
+    let (doc, _) = json(dir.path(), &[]);
+    let paths: Vec<&str> = doc["files"].as_array().expect("files").iter().filter_map(|f| f["path"].as_str()).collect();
+    assert_eq!(paths, ["src/app.py"]);
+    let (doc, _) = json(dir.path(), &["build/gen.py", "src"]);
+    let paths: Vec<&str> = doc["files"].as_array().expect("files").iter().filter_map(|f| f["path"].as_str()).collect();
+    assert_eq!(paths, ["build/gen.py", "src/app.py"]);
+}
+
+#[test]
+fn output_is_identical_whatever_the_thread_count() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for i in 0..40 {
+        write(dir.path(), &format!("m{i:02}.py"), format!("{COMPLEX}\ndef g{i}(x):\n    return x or {i}\n"));
+    }
+    let one = antipasta(dir.path(), &["check", "--format", "json", "--jobs", "1"]);
+    let many = antipasta(dir.path(), &["check", "--format", "json", "--jobs", "4"]);
+    assert_eq!(one.stdout, many.stdout);
+}
+
+#[test]
+fn config_errors_exit_2_and_name_the_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), ".antipasta.toml", "[defaults]\nmax_cyclomatic = 3\n");
+    write(dir.path(), "m.py", "x = 1\n");
+    let output = antipasta(dir.path(), &["check"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(".antipasta.toml:2"), "{stderr}");
+    assert!(stderr.contains("max_cyclomatic"), "{stderr}");
+    let output = antipasta(dir.path(), &["config", "validate"]);
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn config_file_thresholds_apply() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), ".antipasta.toml", "[defaults]\nmax_cyclomatic_complexity = 3\n");
+    write(dir.path(), "m.py", COMPLEX);
+    let output = antipasta(dir.path(), &["check", "-q"]);
+    assert_eq!(output.status.code(), Some(1));
+    let output = antipasta(dir.path(), &["config", "validate"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("python cyclomatic_complexity <= 3"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    assert_eq!(antipasta(dir.path(), &["check", "-t", "bogus=3"]).status.code(), Some(2));
+    assert_eq!(antipasta(dir.path(), &["check", "missing_dir"]).status.code(), Some(2));
+}
