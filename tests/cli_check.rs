@@ -152,7 +152,7 @@ fn deep_nesting_and_huge_files_finish_without_crashing() {
     // CPython rejects both too (100 indentation levels, 200 nested brackets).
     assert!(files[0]["error"]["message"].is_string(), "{}", files[0]["error"]);
     assert_eq!(files[1]["functions"].as_array().map(Vec::len), Some(index));
-    assert_eq!(files[1]["functions"][0]["metrics"]["cyclomatic_complexity"], 4);
+    assert_eq!(files[1]["functions"][0]["metrics"]["cyclomatic_complexity"], 5);
     assert!(files[2]["error"]["message"].as_str().unwrap_or("").contains("nesting too deep"), "{}", files[2]["error"]);
 }
 
