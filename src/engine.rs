@@ -1,7 +1,5 @@
 //! The engine: reads each file, analyses it in parallel, returns results in path order.
 
-use std::cell::RefCell;
-
 use rayon::prelude::*;
 
 use crate::lang::python;
@@ -11,10 +9,6 @@ use crate::source::walk::SourceFile;
 /// Stack size of analysis threads: the visitors recurse over syntax trees
 /// bounded by `python::MAX_TREE_DEPTH`.
 const WORKER_STACK_BYTES: usize = 256 * 1024 * 1024;
-
-thread_local! {
-    static PYTHON_PARSER: RefCell<tree_sitter::Parser> = RefCell::new(python::new_parser());
-}
 
 /// Analyses files on `jobs` threads (0 = all cores). The output order is the
 /// input order, whatever the thread count.
@@ -42,7 +36,7 @@ pub fn analyze_bytes(path: &str, language: Language, bytes: &[u8]) -> FileResult
         language,
         blob_id: blob_id(bytes),
         outcome: decode(bytes).and_then(|source| match language {
-            Language::Python => PYTHON_PARSER.with(|parser| python::analyze(source, &mut parser.borrow_mut())),
+            Language::Python => python::analyze(source),
         }),
     }
 }

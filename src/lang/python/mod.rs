@@ -13,6 +13,7 @@ mod syntax;
 pub mod tokenize;
 mod units;
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use tree_sitter::{Node, Parser, Tree};
@@ -26,8 +27,12 @@ use crate::model::{Analysis, AnalysisError, ClassUnit, FileMetrics, FunctionUnit
 /// recursion bounded whatever the input.
 pub const MAX_TREE_DEPTH: usize = 3_000;
 
-/// A parser for Python, to be reused across files on one thread.
-pub fn new_parser() -> Parser {
+thread_local! {
+    /// One parser per thread, reused across files.
+    static PARSER: RefCell<Parser> = RefCell::new(new_parser());
+}
+
+fn new_parser() -> Parser {
     let mut parser = Parser::new();
     parser
         .set_language(&tree_sitter_python::LANGUAGE.into())
@@ -36,8 +41,8 @@ pub fn new_parser() -> Parser {
 }
 
 /// Analyses one Python source text (BOM already removed).
-pub fn analyze(source: &str, parser: &mut Parser) -> Result<Analysis, AnalysisError> {
-    let tree = parser.parse(source, None).ok_or_else(|| AnalysisError::Syntax {
+pub fn analyze(source: &str) -> Result<Analysis, AnalysisError> {
+    let tree = PARSER.with(|parser| parser.borrow_mut().parse(source, None)).ok_or_else(|| AnalysisError::Syntax {
         message: "the parser gave up on this file".to_owned(),
         line: 1,
         column: 1,
