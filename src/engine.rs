@@ -12,8 +12,14 @@ const WORKER_STACK_BYTES: usize = 256 * 1024 * 1024;
 
 /// Analyses files on `jobs` threads (0 = all cores). The output order is the
 /// input order, whatever the thread count.
-pub fn analyze_files(files: &[SourceFile], jobs: usize) -> Result<Vec<FileResult>, rayon::ThreadPoolBuildError> {
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).stack_size(WORKER_STACK_BYTES).build()?;
+pub fn analyze_files(
+    files: &[SourceFile],
+    jobs: usize,
+) -> Result<Vec<FileResult>, rayon::ThreadPoolBuildError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .stack_size(WORKER_STACK_BYTES)
+        .build()?;
     Ok(pool.install(|| files.par_iter().map(analyze_file).collect()))
 }
 
@@ -24,7 +30,9 @@ fn analyze_file(file: &SourceFile) -> FileResult {
             path: file.display.clone(),
             language: file.language,
             blob_id: String::new(),
-            outcome: Err(AnalysisError::Read { message: err.to_string() }),
+            outcome: Err(AnalysisError::Read {
+                message: err.to_string(),
+            }),
         },
     }
 }
@@ -54,5 +62,7 @@ fn decode(bytes: &[u8]) -> Result<&str, AnalysisError> {
         return Err(AnalysisError::Binary);
     }
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    std::str::from_utf8(bytes).map_err(|err| AnalysisError::NotUtf8 { offset: err.valid_up_to() })
+    std::str::from_utf8(bytes).map_err(|err| AnalysisError::NotUtf8 {
+        offset: err.valid_up_to(),
+    })
 }

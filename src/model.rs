@@ -101,7 +101,11 @@ pub struct Analysis {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AnalysisError {
     #[error("syntax error: {message}")]
-    Syntax { message: String, line: u32, column: u32 },
+    Syntax {
+        message: String,
+        line: u32,
+        column: u32,
+    },
     #[error("not valid UTF-8 (byte offset {offset})")]
     NotUtf8 { offset: usize },
     #[error("binary file (contains a NUL byte)")]

@@ -19,7 +19,10 @@ fn json(dir: &Path, args: &[&str]) -> (Value, i32) {
     all.extend_from_slice(args);
     let output = antipasta(dir, &all);
     let text = String::from_utf8(output.stdout).expect("UTF-8 output");
-    (serde_json::from_str(&text).expect("stdout is one JSON document"), output.status.code().unwrap_or(-1))
+    (
+        serde_json::from_str(&text).expect("stdout is one JSON document"),
+        output.status.code().unwrap_or(-1),
+    )
 }
 
 fn write(dir: &Path, name: &str, bytes: impl AsRef<[u8]>) {
@@ -39,16 +42,27 @@ fn violations_exit_1_and_name_function_and_value() {
     let output = antipasta(dir.path(), &["check", "-t", "cyc=3"]);
     assert_eq!(output.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(stdout.contains("m.py:1:1: cyclomatic_complexity 6 (limit <= 3) in branchy"), "{stdout}");
+    assert!(
+        stdout.contains("m.py:1:1: cyclomatic_complexity 6 (limit <= 3) in branchy"),
+        "{stdout}"
+    );
     let output = antipasta(dir.path(), &["check"]);
-    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stdout));
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
 }
 
 #[test]
 fn quiet_prints_violations_only() {
     let dir = tempfile::tempdir().expect("tempdir");
     write(dir.path(), "m.py", COMPLEX);
-    let output = antipasta(dir.path(), &["check", "-q", "-t", "cyclomatic_complexity=3"]);
+    let output = antipasta(
+        dir.path(),
+        &["check", "-q", "-t", "cyclomatic_complexity=3"],
+    );
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(stdout.lines().count(), 1, "{stdout}");
 }
@@ -66,7 +80,10 @@ fn json_document_has_schema_fields() {
     assert_eq!(file["error"], Value::Null);
     assert_eq!(file["blob_id"].as_str().map(str::len), Some(40));
     let functions = file["functions"].as_array().expect("functions");
-    let names: Vec<&str> = functions.iter().filter_map(|f| f["qualified_name"].as_str()).collect();
+    let names: Vec<&str> = functions
+        .iter()
+        .filter_map(|f| f["qualified_name"].as_str())
+        .collect();
     assert_eq!(names, ["Outer.method", "Outer.method.inner", "branchy"]);
     assert_eq!(functions[0]["kind"], "method");
     assert_eq!(functions[0]["line"], 3);
@@ -77,7 +94,13 @@ fn json_document_has_schema_fields() {
     assert!(functions[1]["metrics"].get("halstead_volume").is_none());
     assert!(functions[0]["metrics"].get("halstead_volume").is_some());
     assert_eq!(file["classes"][0]["qualified_name"], "Outer");
-    for key in ["lines_of_code", "maintainability_index", "maintainability_rank", "halstead_bugs", "cognitive_complexity"] {
+    for key in [
+        "lines_of_code",
+        "maintainability_index",
+        "maintainability_rank",
+        "halstead_bugs",
+        "cognitive_complexity",
+    ] {
         assert!(file["metrics"].get(key).is_some(), "missing {key}");
     }
     assert_eq!(doc["violations"][0]["function"], "branchy");
@@ -115,16 +138,30 @@ fn bad_files_are_reported_and_others_still_analysed() {
 #[test]
 fn bom_crlf_form_feed_tabs_and_empty_files_are_fine() {
     let dir = tempfile::tempdir().expect("tempdir");
-    write(dir.path(), "bom.py", b"\xef\xbb\xbfdef f(a):\r\n    if a:\r\n        return 1\r\n");
-    write(dir.path(), "ff.py", "x = 1\n\x0c\ndef g(b):\n\tif b:\n\t\treturn 2\n");
+    write(
+        dir.path(),
+        "bom.py",
+        b"\xef\xbb\xbfdef f(a):\r\n    if a:\r\n        return 1\r\n",
+    );
+    write(
+        dir.path(),
+        "ff.py",
+        "x = 1\n\x0c\ndef g(b):\n\tif b:\n\t\treturn 2\n",
+    );
     write(dir.path(), "empty.py", "");
     let (doc, code) = json(dir.path(), &[]);
     assert_eq!(code, 0, "{doc}");
     let files = doc["files"].as_array().expect("files");
-    assert_eq!(files[0]["functions"][0]["metrics"]["cyclomatic_complexity"], 2);
+    assert_eq!(
+        files[0]["functions"][0]["metrics"]["cyclomatic_complexity"],
+        2
+    );
     assert_eq!(files[1]["metrics"]["maintainability_index"], 100.0);
     assert_eq!(files[1]["metrics"]["lines_of_code"], 0);
-    assert_eq!(files[2]["functions"][0]["metrics"]["cyclomatic_complexity"], 2);
+    assert_eq!(
+        files[2]["functions"][0]["metrics"]["cyclomatic_complexity"],
+        2
+    );
 }
 
 #[test]
@@ -138,7 +175,11 @@ fn deep_nesting_and_huge_files_finish_without_crashing() {
     deep.push_str(&" ".repeat(5000));
     deep.push_str("pass\n");
     write(dir.path(), "deep.py", deep);
-    write(dir.path(), "parens.py", format!("x = {}1{}\n", "(".repeat(5000), ")".repeat(5000)));
+    write(
+        dir.path(),
+        "parens.py",
+        format!("x = {}1{}\n", "(".repeat(5000), ")".repeat(5000)),
+    );
     let mut huge = String::new();
     let mut index = 0;
     while huge.len() < 10 * 1024 * 1024 {
@@ -150,10 +191,24 @@ fn deep_nesting_and_huge_files_finish_without_crashing() {
     assert_eq!(code, 1);
     let files = doc["files"].as_array().expect("files");
     // CPython rejects both too (100 indentation levels, 200 nested brackets).
-    assert!(files[0]["error"]["message"].is_string(), "{}", files[0]["error"]);
+    assert!(
+        files[0]["error"]["message"].is_string(),
+        "{}",
+        files[0]["error"]
+    );
     assert_eq!(files[1]["functions"].as_array().map(Vec::len), Some(index));
-    assert_eq!(files[1]["functions"][0]["metrics"]["cyclomatic_complexity"], 5);
-    assert!(files[2]["error"]["message"].as_str().unwrap_or("").contains("nesting too deep"), "{}", files[2]["error"]);
+    assert_eq!(
+        files[1]["functions"][0]["metrics"]["cyclomatic_complexity"],
+        5
+    );
+    assert!(
+        files[2]["error"]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("nesting too deep"),
+        "{}",
+        files[2]["error"]
+    );
 }
 
 #[test]
@@ -166,10 +221,20 @@ fn walk_honours_gitignore_and_config_ignores_but_not_explicit_paths() {
     write(dir.path(), "src/app.py", "x = 1\n");
     write(dir.path(), "src/notes.txt", "not python\n");
     let (doc, _) = json(dir.path(), &[]);
-    let paths: Vec<&str> = doc["files"].as_array().expect("files").iter().filter_map(|f| f["path"].as_str()).collect();
+    let paths: Vec<&str> = doc["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .filter_map(|f| f["path"].as_str())
+        .collect();
     assert_eq!(paths, ["src/app.py"]);
     let (doc, _) = json(dir.path(), &["build/gen.py", "src"]);
-    let paths: Vec<&str> = doc["files"].as_array().expect("files").iter().filter_map(|f| f["path"].as_str()).collect();
+    let paths: Vec<&str> = doc["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .filter_map(|f| f["path"].as_str())
+        .collect();
     assert_eq!(paths, ["build/gen.py", "src/app.py"]);
 }
 
@@ -177,7 +242,11 @@ fn walk_honours_gitignore_and_config_ignores_but_not_explicit_paths() {
 fn output_is_identical_whatever_the_thread_count() {
     let dir = tempfile::tempdir().expect("tempdir");
     for i in 0..40 {
-        write(dir.path(), &format!("m{i:02}.py"), format!("{COMPLEX}\ndef g{i}(x):\n    return x or {i}\n"));
+        write(
+            dir.path(),
+            &format!("m{i:02}.py"),
+            format!("{COMPLEX}\ndef g{i}(x):\n    return x or {i}\n"),
+        );
     }
     let one = antipasta(dir.path(), &["check", "--format", "json", "--jobs", "1"]);
     let many = antipasta(dir.path(), &["check", "--format", "json", "--jobs", "4"]);
@@ -187,7 +256,11 @@ fn output_is_identical_whatever_the_thread_count() {
 #[test]
 fn config_errors_exit_2_and_name_the_file() {
     let dir = tempfile::tempdir().expect("tempdir");
-    write(dir.path(), ".antipasta.toml", "[defaults]\nmax_cyclomatic = 3\n");
+    write(
+        dir.path(),
+        ".antipasta.toml",
+        "[defaults]\nmax_cyclomatic = 3\n",
+    );
     write(dir.path(), "m.py", "x = 1\n");
     let output = antipasta(dir.path(), &["check"]);
     assert_eq!(output.status.code(), Some(2));
@@ -201,7 +274,11 @@ fn config_errors_exit_2_and_name_the_file() {
 #[test]
 fn config_file_thresholds_apply() {
     let dir = tempfile::tempdir().expect("tempdir");
-    write(dir.path(), ".antipasta.toml", "[defaults]\nmax_cyclomatic_complexity = 3\n");
+    write(
+        dir.path(),
+        ".antipasta.toml",
+        "[defaults]\nmax_cyclomatic_complexity = 3\n",
+    );
     write(dir.path(), "m.py", COMPLEX);
     let output = antipasta(dir.path(), &["check", "-q"]);
     assert_eq!(output.status.code(), Some(1));
@@ -213,6 +290,16 @@ fn config_file_thresholds_apply() {
 #[test]
 fn usage_errors_exit_2() {
     let dir = tempfile::tempdir().expect("tempdir");
-    assert_eq!(antipasta(dir.path(), &["check", "-t", "bogus=3"]).status.code(), Some(2));
-    assert_eq!(antipasta(dir.path(), &["check", "missing_dir"]).status.code(), Some(2));
+    assert_eq!(
+        antipasta(dir.path(), &["check", "-t", "bogus=3"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        antipasta(dir.path(), &["check", "missing_dir"])
+            .status
+            .code(),
+        Some(2)
+    );
 }

@@ -25,10 +25,19 @@ struct Tally {
 }
 
 impl Tally {
-    fn check(&mut self, metric: &'static str, path: &str, ok: bool, detail: impl FnOnce() -> String) {
+    fn check(
+        &mut self,
+        metric: &'static str,
+        path: &str,
+        ok: bool,
+        detail: impl FnOnce() -> String,
+    ) {
         *self.compared.entry(metric).or_default() += 1;
         if !ok {
-            self.mismatches.entry(metric).or_default().push((path.to_owned(), detail()));
+            self.mismatches
+                .entry(metric)
+                .or_default()
+                .push((path.to_owned(), detail()));
         }
     }
 }
@@ -45,7 +54,13 @@ fn f(v: &Value) -> f64 {
     v.as_f64().unwrap_or(f64::NAN)
 }
 
-fn compare_halstead(tally: &mut Tally, path: &str, scope: &str, ours: &HalsteadReport, expected: &Value) {
+fn compare_halstead(
+    tally: &mut Tally,
+    path: &str,
+    scope: &str,
+    ours: &HalsteadReport,
+    expected: &Value,
+) {
     let counts = [
         ("h1", ours.counts.distinct_operators),
         ("h2", ours.counts.distinct_operands),
@@ -54,7 +69,10 @@ fn compare_halstead(tally: &mut Tally, path: &str, scope: &str, ours: &HalsteadR
     ];
     let ok_counts = counts.iter().all(|(k, v)| u(&expected[*k]) == *v);
     tally.check("halstead_counts", path, ok_counts, || {
-        format!("{scope}: ours {counts:?}, radon h1={} h2={} N1={} N2={}", expected["h1"], expected["h2"], expected["N1"], expected["N2"])
+        format!(
+            "{scope}: ours {counts:?}, radon h1={} h2={} N1={} N2={}",
+            expected["h1"], expected["h2"], expected["N1"], expected["N2"]
+        )
     });
     let floats = [
         ("calculated_length", ours.calculated_length),
@@ -64,36 +82,88 @@ fn compare_halstead(tally: &mut Tally, path: &str, scope: &str, ours: &HalsteadR
         ("time", ours.time),
         ("bugs", ours.bugs),
     ];
-    let ok_floats = floats.iter().all(|(k, v)| close(*v, f(&expected[*k]), 1e-9));
-    tally.check("halstead_derived", path, ok_floats, || format!("{scope}: ours {floats:?}"));
+    let ok_floats = floats
+        .iter()
+        .all(|(k, v)| close(*v, f(&expected[*k]), 1e-9));
+    tally.check("halstead_derived", path, ok_floats, || {
+        format!("{scope}: ours {floats:?}")
+    });
 }
 
 fn compare_file(tally: &mut Tally, path: &str, analysis: &Analysis, expected: &Value) {
     let raw = &analysis.metrics.raw;
-    let ours = [raw.loc, raw.lloc, raw.sloc, raw.comments, raw.multi, raw.blank, raw.single_comments];
-    let keys = ["loc", "lloc", "sloc", "comments", "multi", "blank", "single_comments"];
+    let ours = [
+        raw.loc,
+        raw.lloc,
+        raw.sloc,
+        raw.comments,
+        raw.multi,
+        raw.blank,
+        raw.single_comments,
+    ];
+    let keys = [
+        "loc",
+        "lloc",
+        "sloc",
+        "comments",
+        "multi",
+        "blank",
+        "single_comments",
+    ];
     let theirs: Vec<u64> = keys.iter().map(|k| u(&expected["raw"][*k])).collect();
-    tally.check("raw", path, ours.as_slice() == theirs.as_slice(), || format!("ours {ours:?}, radon {theirs:?}"));
+    tally.check("raw", path, ours.as_slice() == theirs.as_slice(), || {
+        format!("ours {ours:?}, radon {theirs:?}")
+    });
 
-    tally.check("cyclomatic_total", path, analysis.metrics.cyclomatic == u(&expected["cc_total"]), || {
-        format!("ours {}, radon {}", analysis.metrics.cyclomatic, expected["cc_total"])
-    });
+    tally.check(
+        "cyclomatic_total",
+        path,
+        analysis.metrics.cyclomatic == u(&expected["cc_total"]),
+        || {
+            format!(
+                "ours {}, radon {}",
+                analysis.metrics.cyclomatic, expected["cc_total"]
+            )
+        },
+    );
     let mi = analysis.metrics.maintainability_index;
-    tally.check("maintainability_index", path, close(mi, f(&expected["mi"]), 1e-6), || {
-        format!("ours {mi}, radon {}", expected["mi"])
-    });
-    compare_halstead(tally, path, "<file>", &analysis.metrics.halstead, &expected["halstead_total"]);
+    tally.check(
+        "maintainability_index",
+        path,
+        close(mi, f(&expected["mi"]), 1e-6),
+        || format!("ours {mi}, radon {}", expected["mi"]),
+    );
+    compare_halstead(
+        tally,
+        path,
+        "<file>",
+        &analysis.metrics.halstead,
+        &expected["halstead_total"],
+    );
 
     // Cyclomatic blocks, matched by (kind, line, bare name).
     let mut reported: HashSet<(bool, u32, String)> = HashSet::new();
     for block in expected["cc_blocks"].as_array().into_iter().flatten() {
         let is_class = block["kind"] == "class";
         let line = u(&block["lineno"]) as u32;
-        let name = block["path"].as_array().and_then(|p| p.last()).and_then(Value::as_str).unwrap_or("").to_owned();
+        let name = block["path"]
+            .as_array()
+            .and_then(|p| p.last())
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_owned();
         let ours = if is_class {
-            analysis.classes.iter().find(|c| c.span.line == line && c.name == name).map(|c| c.cyclomatic)
+            analysis
+                .classes
+                .iter()
+                .find(|c| c.span.line == line && c.name == name)
+                .map(|c| c.cyclomatic)
         } else {
-            analysis.functions.iter().find(|f| f.span.line == line && f.name == name).map(|f| f.cyclomatic)
+            analysis
+                .functions
+                .iter()
+                .find(|f| f.span.line == line && f.name == name)
+                .map(|f| f.cyclomatic)
         };
         let expected_cc = u(&block["complexity"]);
         tally.check("cyclomatic", path, ours == Some(Some(expected_cc)), || {
@@ -104,32 +174,63 @@ fn compare_file(tally: &mut Tally, path: &str, analysis: &Analysis, expected: &V
     for function in analysis.functions.iter().filter(|f| f.cyclomatic.is_some()) {
         let key = (false, function.span.line, function.name.clone());
         tally.check("cyclomatic", path, reported.contains(&key), || {
-            format!("{} line {}: ours reported, radon has no block", function.qualified_name, function.span.line)
+            format!(
+                "{} line {}: ours reported, radon has no block",
+                function.qualified_name, function.span.line
+            )
         });
     }
 
     // radon's per-function Halstead list, in order.
-    let ours: Vec<_> = analysis.functions.iter().filter_map(|f| f.halstead.as_ref().map(|h| (&f.name, h))).collect();
-    let theirs = expected["halstead_functions"].as_array().cloned().unwrap_or_default();
-    tally.check("halstead_function_list", path, ours.len() == theirs.len(), || {
-        format!("ours {} functions, radon {}", ours.len(), theirs.len())
-    });
+    let ours: Vec<_> = analysis
+        .functions
+        .iter()
+        .filter_map(|f| f.halstead.as_ref().map(|h| (&f.name, h)))
+        .collect();
+    let theirs = expected["halstead_functions"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    tally.check(
+        "halstead_function_list",
+        path,
+        ours.len() == theirs.len(),
+        || format!("ours {} functions, radon {}", ours.len(), theirs.len()),
+    );
     for ((name, report), expected_fn) in ours.iter().zip(&theirs) {
         let same_name = expected_fn["name"].as_str() == Some(name.as_str());
-        tally.check("halstead_function_list", path, same_name, || format!("ours {name}, radon {}", expected_fn["name"]));
+        tally.check("halstead_function_list", path, same_name, || {
+            format!("ours {name}, radon {}", expected_fn["name"])
+        });
         compare_halstead(tally, path, name, report, expected_fn);
     }
 
     // complexipy: file total and functions matched by (line_start, bare name).
-    tally.check("cognitive_total", path, analysis.metrics.cognitive == u(&expected["cognitive_total"]), || {
-        format!("ours {}, complexipy {}", analysis.metrics.cognitive, expected["cognitive_total"])
-    });
+    tally.check(
+        "cognitive_total",
+        path,
+        analysis.metrics.cognitive == u(&expected["cognitive_total"]),
+        || {
+            format!(
+                "ours {}, complexipy {}",
+                analysis.metrics.cognitive, expected["cognitive_total"]
+            )
+        },
+    );
     let mut seen = HashSet::new();
-    for function in expected["cognitive_functions"].as_array().into_iter().flatten() {
+    for function in expected["cognitive_functions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
         let line = u(&function["line_start"]) as u32;
         let full = function["name"].as_str().unwrap_or("");
         let name = full.rsplit("::").next().unwrap_or(full).to_owned();
-        let ours = analysis.functions.iter().find(|f| f.span.start_line == line && f.name == name).map(|f| f.cognitive);
+        let ours = analysis
+            .functions
+            .iter()
+            .find(|f| f.span.start_line == line && f.name == name)
+            .map(|f| f.cognitive);
         let expected_cog = u(&function["complexity"]);
         tally.check("cognitive", path, ours == Some(Some(expected_cog)), || {
             format!("{full} line {line}: ours {ours:?}, complexipy {expected_cog}")
@@ -139,15 +240,20 @@ fn compare_file(tally: &mut Tally, path: &str, analysis: &Analysis, expected: &V
     for function in analysis.functions.iter().filter(|f| f.cognitive.is_some()) {
         let key = (function.span.start_line, function.name.clone());
         tally.check("cognitive", path, seen.contains(&key), || {
-            format!("{} line {}: ours reported, complexipy has none", function.qualified_name, function.span.start_line)
+            format!(
+                "{} line {}: ours reported, complexipy has none",
+                function.qualified_name, function.span.start_line
+            )
         });
     }
 }
 
 /// `path metric` pairs listed in KNOWN_DIFFERENCES.md as "- `path` `metric`: reason".
 fn known_differences() -> HashSet<(String, String)> {
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/KNOWN_DIFFERENCES.md"))
-        .unwrap_or_default();
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/KNOWN_DIFFERENCES.md"),
+    )
+    .unwrap_or_default();
     text.lines()
         .filter_map(|line| {
             let mut ticks = line.strip_prefix("- ")?.split('`').skip(1).step_by(2);
@@ -165,12 +271,20 @@ fn python_corpus_matches_radon_and_complexipy() {
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
         .collect();
     documents.sort();
-    assert!(!documents.is_empty(), "no expected outputs in {}", expected_dir.display());
+    assert!(
+        !documents.is_empty(),
+        "no expected outputs in {}",
+        expected_dir.display()
+    );
 
     let mut tally = Tally::default();
     let mut error_agreement = (0usize, Vec::new());
     for document in &documents {
-        let package = document.file_stem().and_then(|s| s.to_str()).unwrap_or("").to_owned();
+        let package = document
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("")
+            .to_owned();
         let corpus = PathBuf::from(FIXTURES).join("corpus").join(&package);
         assert!(
             corpus.is_dir(),
@@ -182,7 +296,8 @@ fn python_corpus_matches_radon_and_complexipy() {
         for expected in parsed["files"].as_array().into_iter().flatten() {
             let relative = expected["path"].as_str().unwrap_or("");
             let path = format!("{package}/{relative}");
-            let bytes = std::fs::read(corpus.join(relative)).unwrap_or_else(|e| panic!("{path}: {e}"));
+            let bytes =
+                std::fs::read(corpus.join(relative)).unwrap_or_else(|e| panic!("{path}: {e}"));
             let result = analyze_bytes(&path, Language::Python, &bytes);
             match (&result.outcome, expected["error"].is_null()) {
                 (Ok(analysis), true) => compare_file(&mut tally, &path, analysis, expected),
@@ -198,11 +313,17 @@ fn python_corpus_matches_radon_and_complexipy() {
 
     let known = known_differences();
     let mut unexplained = Vec::new();
-    println!("\n{:<24} {:>8} {:>10} {:>9}", "metric", "units", "mismatch", "match %");
+    println!(
+        "\n{:<24} {:>8} {:>10} {:>9}",
+        "metric", "units", "mismatch", "match %"
+    );
     for (metric, compared) in &tally.compared {
         let mismatches = tally.mismatches.get(metric).map_or(&[][..], Vec::as_slice);
         let rate = 100.0 * (compared - mismatches.len()) as f64 / *compared as f64;
-        println!("{metric:<24} {compared:>8} {:>10} {rate:>8.3}%", mismatches.len());
+        println!(
+            "{metric:<24} {compared:>8} {:>10} {rate:>8.3}%",
+            mismatches.len()
+        );
         assert!(
             mismatches.len() as f64 <= 0.001 * *compared as f64,
             "{metric}: {} mismatches exceed 0.1 % of {compared} units",
@@ -214,7 +335,14 @@ fn python_corpus_matches_radon_and_complexipy() {
             }
         }
     }
-    println!("files where both sides report a syntax error: {}", error_agreement.0);
+    println!(
+        "files where both sides report a syntax error: {}",
+        error_agreement.0
+    );
     unexplained.extend(error_agreement.1);
-    assert!(unexplained.is_empty(), "differences not listed in fixtures/KNOWN_DIFFERENCES.md:\n{}", unexplained.join("\n"));
+    assert!(
+        unexplained.is_empty(),
+        "differences not listed in fixtures/KNOWN_DIFFERENCES.md:\n{}",
+        unexplained.join("\n")
+    );
 }

@@ -42,18 +42,27 @@ pub struct CheckArgs {
 }
 
 fn parse_threshold(text: &str) -> Result<(Metric, f64), String> {
-    let (metric, value) = text.split_once('=').ok_or_else(|| format!("expected METRIC=VALUE, got '{text}'"))?;
+    let (metric, value) = text
+        .split_once('=')
+        .ok_or_else(|| format!("expected METRIC=VALUE, got '{text}'"))?;
     let metric: Metric = metric.parse()?;
-    let value: f64 = value.trim().parse().map_err(|_| format!("'{value}' is not a number"))?;
+    let value: f64 = value
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{value}' is not a number"))?;
     if value < 0.0 || !value.is_finite() {
-        return Err(format!("threshold for {metric} must be a non-negative number"));
+        return Err(format!(
+            "threshold for {metric} must be a non-negative number"
+        ));
     }
     Ok((metric, value))
 }
 
 pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcome, String> {
-    let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
-    let mut settings: Settings = settings_for(args.config.as_deref(), &cwd).map_err(|e| e.to_string())?;
+    let cwd =
+        std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
+    let mut settings: Settings =
+        settings_for(args.config.as_deref(), &cwd).map_err(|e| e.to_string())?;
     for (metric, value) in &args.thresholds {
         settings.override_threshold(*metric, *value);
     }
@@ -62,16 +71,22 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
     for walk_error in &walk_errors {
         let _ = writeln!(err, "antipasta: warning: {walk_error}");
     }
-    let results = analyze_files(&files, args.jobs).map_err(|e| format!("cannot start worker threads: {e}"))?;
+    let results = analyze_files(&files, args.jobs)
+        .map_err(|e| format!("cannot start worker threads: {e}"))?;
     let violations = evaluate(&results, &settings);
     let summary = Summary::of(&results, &violations);
     let rendered = match args.format {
         Format::Text => text::render(&results, &violations, summary, args.quiet),
         Format::Json => json::render(&results, &violations, summary),
     };
-    out.write_all(rendered.as_bytes()).map_err(|e| format!("cannot write output: {e}"))?;
+    out.write_all(rendered.as_bytes())
+        .map_err(|e| format!("cannot write output: {e}"))?;
     if !walk_errors.is_empty() && files.is_empty() {
         return Ok(Outcome::Error);
     }
-    Ok(if summary.violations > 0 || summary.errors > 0 { Outcome::Failed } else { Outcome::Clean })
+    Ok(if summary.violations > 0 || summary.errors > 0 {
+        Outcome::Failed
+    } else {
+        Outcome::Clean
+    })
 }

@@ -17,16 +17,24 @@ pub enum ConfigCommand {
     },
 }
 
-pub fn run(command: &ConfigCommand, out: &mut dyn Write, _err: &mut dyn Write) -> Result<Outcome, String> {
+pub fn run(
+    command: &ConfigCommand,
+    out: &mut dyn Write,
+    _err: &mut dyn Write,
+) -> Result<Outcome, String> {
     let ConfigCommand::Validate { file } = command;
     let path = match file {
         Some(path) => path.clone(),
         None => {
-            let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
+            let cwd = std::env::current_dir()
+                .map_err(|e| format!("cannot read the current directory: {e}"))?;
             match discover(&cwd).map_err(|e| e.to_string())? {
                 Some(path) => path,
                 None => {
-                    let _ = writeln!(out, "No configuration file found; the built-in defaults apply.");
+                    let _ = writeln!(
+                        out,
+                        "No configuration file found; the built-in defaults apply."
+                    );
                     return Ok(Outcome::Clean);
                 }
             }
@@ -37,7 +45,14 @@ pub fn run(command: &ConfigCommand, out: &mut dyn Write, _err: &mut dyn Write) -
     let _ = writeln!(out, "{}: valid", path.display());
     for (language, thresholds) in &settings.thresholds {
         for t in thresholds {
-            let _ = writeln!(out, "  {} {} {} {}", language.name(), t.metric, t.comparison.symbol(), t.value);
+            let _ = writeln!(
+                out,
+                "  {} {} {} {}",
+                language.name(),
+                t.metric,
+                t.comparison.symbol(),
+                t.value
+            );
         }
     }
     Ok(Outcome::Clean)

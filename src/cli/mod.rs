@@ -30,7 +30,11 @@ impl From<Outcome> for ExitCode {
 }
 
 #[derive(Debug, Parser)]
-#[command(name = "antipasta", version, about = "A fast, git-native code-complexity gate")]
+#[command(
+    name = "antipasta",
+    version,
+    about = "A fast, git-native code-complexity gate"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

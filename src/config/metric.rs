@@ -175,7 +175,10 @@ mod tests {
     #[test]
     fn metric_names_and_prefixes_parse() {
         assert_eq!("cyc".parse::<Metric>(), Ok(Metric::CyclomaticComplexity));
-        assert_eq!("halstead_effort".parse::<Metric>(), Ok(Metric::HalsteadEffort));
+        assert_eq!(
+            "halstead_effort".parse::<Metric>(),
+            Ok(Metric::HalsteadEffort)
+        );
         assert_eq!("MAI".parse::<Metric>(), Ok(Metric::MaintainabilityIndex));
         assert!("bogus".parse::<Metric>().is_err());
     }

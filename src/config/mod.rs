@@ -89,9 +89,16 @@ pub struct Settings {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("{path}: cannot read: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{path}{}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default())]
-    Parse { path: PathBuf, line: Option<usize>, message: String },
+    Parse {
+        path: PathBuf,
+        line: Option<usize>,
+        message: String,
+    },
     #[error("{path}: {message}")]
     Invalid { path: PathBuf, message: String },
 }
@@ -99,8 +106,13 @@ pub enum ConfigError {
 impl Settings {
     /// Settings from a parsed file (or the built-in defaults for `None`).
     pub fn resolve(file: ConfigFile, source: Option<PathBuf>) -> Result<Settings, ConfigError> {
-        let origin = source.clone().unwrap_or_else(|| PathBuf::from("<defaults>"));
-        let invalid = |message: String| ConfigError::Invalid { path: origin.clone(), message };
+        let origin = source
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("<defaults>"));
+        let invalid = |message: String| ConfigError::Invalid {
+            path: origin.clone(),
+            message,
+        };
         let defaults = file.defaults.unwrap_or_default();
         let base = default_thresholds(&defaults);
         let mut thresholds = BTreeMap::new();
@@ -108,7 +120,11 @@ impl Settings {
         for entry in file.languages.unwrap_or_default() {
             let language = match entry.name.to_ascii_lowercase().as_str() {
                 "python" => Language::Python,
-                other => return Err(invalid(format!("languages: unknown language '{other}' (supported: python)"))),
+                other => {
+                    return Err(invalid(format!(
+                        "languages: unknown language '{other}' (supported: python)"
+                    )))
+                }
             };
             let list = thresholds.entry(language).or_insert_with(|| base.clone());
             for metric in entry.metrics {
@@ -129,11 +145,21 @@ impl Settings {
             }
             list.sort_by_key(|t| t.metric);
         }
-        let ignore_patterns = file
-            .ignore_patterns
-            .unwrap_or_else(|| DEFAULT_IGNORE_PATTERNS.iter().map(|p| p.to_string()).collect());
-        let ignore = build_globset(&ignore_patterns).map_err(|e| invalid(format!("ignore_patterns: {e}")))?;
-        Ok(Settings { thresholds, ignore_patterns, ignore, use_gitignore: file.use_gitignore.unwrap_or(true), source })
+        let ignore_patterns = file.ignore_patterns.unwrap_or_else(|| {
+            DEFAULT_IGNORE_PATTERNS
+                .iter()
+                .map(|p| p.to_string())
+                .collect()
+        });
+        let ignore = build_globset(&ignore_patterns)
+            .map_err(|e| invalid(format!("ignore_patterns: {e}")))?;
+        Ok(Settings {
+            thresholds,
+            ignore_patterns,
+            ignore,
+            use_gitignore: file.use_gitignore.unwrap_or(true),
+            source,
+        })
     }
 
     /// Applies `-t metric=value` overrides to every language.
@@ -144,7 +170,11 @@ impl Settings {
                 .find(|t| t.metric == metric)
                 .map_or(metric.default_comparison(), |t| t.comparison);
             list.retain(|t| t.metric != metric);
-            list.push(Threshold { metric, comparison, value });
+            list.push(Threshold {
+                metric,
+                comparison,
+                value,
+            });
             list.sort_by_key(|t| t.metric);
         }
     }
@@ -205,7 +235,12 @@ fn build_globset(patterns: &[String]) -> Result<GlobSet, globset::Error> {
 }
 
 /// The config file names looked for in each directory, in priority order.
-const CANDIDATES: [&str; 4] = [".antipasta.toml", ".antipasta.yaml", ".antipasta.yml", "pyproject.toml"];
+const CANDIDATES: [&str; 4] = [
+    ".antipasta.toml",
+    ".antipasta.yaml",
+    ".antipasta.yml",
+    "pyproject.toml",
+];
 
 /// Finds the nearest config file from `start` up to the repository root.
 pub fn discover(start: &Path) -> Result<Option<PathBuf>, ConfigError> {
@@ -233,7 +268,10 @@ fn pyproject_has_section(path: &Path) -> Result<bool, ConfigError> {
 }
 
 fn read(path: &Path) -> Result<String, ConfigError> {
-    std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.to_owned(), source })
+    std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.to_owned(),
+        source,
+    })
 }
 
 /// Parses a config file of any supported format.
@@ -242,15 +280,21 @@ pub fn load(path: &Path) -> Result<ConfigFile, ConfigError> {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     if name == "pyproject.toml" {
         let table: toml::Table = toml::from_str(&text).map_err(|e| toml_error(path, &text, &e))?;
-        let section = table.get("tool").and_then(|t| t.get("antipasta")).cloned().ok_or_else(|| ConfigError::Invalid {
-            path: path.to_owned(),
-            message: "no [tool.antipasta] section".to_owned(),
-        })?;
-        section.try_into().map_err(|e: toml::de::Error| ConfigError::Parse {
-            path: path.to_owned(),
-            line: None,
-            message: format!("[tool.antipasta]: {}", e.message()),
-        })
+        let section = table
+            .get("tool")
+            .and_then(|t| t.get("antipasta"))
+            .cloned()
+            .ok_or_else(|| ConfigError::Invalid {
+                path: path.to_owned(),
+                message: "no [tool.antipasta] section".to_owned(),
+            })?;
+        section
+            .try_into()
+            .map_err(|e: toml::de::Error| ConfigError::Parse {
+                path: path.to_owned(),
+                line: None,
+                message: format!("[tool.antipasta]: {}", e.message()),
+            })
     } else if name.ends_with(".toml") {
         toml::from_str(&text).map_err(|e| toml_error(path, &text, &e))
     } else {
@@ -266,8 +310,14 @@ pub fn load(path: &Path) -> Result<ConfigFile, ConfigError> {
 }
 
 fn toml_error(path: &Path, text: &str, error: &toml::de::Error) -> ConfigError {
-    let line = error.span().map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
-    ConfigError::Parse { path: path.to_owned(), line, message: error.message().trim().to_owned() }
+    let line = error
+        .span()
+        .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+    ConfigError::Parse {
+        path: path.to_owned(),
+        line,
+        message: error.message().trim().to_owned(),
+    }
 }
 
 /// Loads the explicit file, or the discovered one, or the defaults.
@@ -293,18 +343,40 @@ mod tests {
     }
 
     fn threshold(settings: &Settings, metric: Metric) -> Option<(Comparison, f64)> {
-        settings.thresholds_for(Language::Python).iter().find(|t| t.metric == metric).map(|t| (t.comparison, t.value))
+        settings
+            .thresholds_for(Language::Python)
+            .iter()
+            .find(|t| t.metric == metric)
+            .map(|t| (t.comparison, t.value))
     }
 
     #[test]
     fn defaults_match_antipasta_1x_with_cognitive_enabled() {
         let settings = Settings::resolve(ConfigFile::default(), None).expect("defaults resolve");
-        assert_eq!(threshold(&settings, Metric::CyclomaticComplexity), Some((Comparison::Le, 10.0)));
-        assert_eq!(threshold(&settings, Metric::CognitiveComplexity), Some((Comparison::Le, 15.0)));
-        assert_eq!(threshold(&settings, Metric::MaintainabilityIndex), Some((Comparison::Ge, 50.0)));
-        assert_eq!(threshold(&settings, Metric::HalsteadVolume), Some((Comparison::Le, 1000.0)));
-        assert_eq!(threshold(&settings, Metric::HalsteadDifficulty), Some((Comparison::Le, 10.0)));
-        assert_eq!(threshold(&settings, Metric::HalsteadEffort), Some((Comparison::Le, 10000.0)));
+        assert_eq!(
+            threshold(&settings, Metric::CyclomaticComplexity),
+            Some((Comparison::Le, 10.0))
+        );
+        assert_eq!(
+            threshold(&settings, Metric::CognitiveComplexity),
+            Some((Comparison::Le, 15.0))
+        );
+        assert_eq!(
+            threshold(&settings, Metric::MaintainabilityIndex),
+            Some((Comparison::Ge, 50.0))
+        );
+        assert_eq!(
+            threshold(&settings, Metric::HalsteadVolume),
+            Some((Comparison::Le, 1000.0))
+        );
+        assert_eq!(
+            threshold(&settings, Metric::HalsteadDifficulty),
+            Some((Comparison::Le, 10.0))
+        );
+        assert_eq!(
+            threshold(&settings, Metric::HalsteadEffort),
+            Some((Comparison::Le, 10000.0))
+        );
         assert!(settings.ignore.is_match("pkg/tests/x.py"));
         assert!(settings.ignore.is_match("tests/x.py"));
         assert!(settings.ignore.is_match("a/test_x.py"));
@@ -318,8 +390,14 @@ mod tests {
         let path = write(dir.path(), ".antipasta.yaml", yaml);
         let settings = settings_for(None, dir.path()).expect("loads");
         assert_eq!(settings.source.as_deref(), Some(path.as_path()));
-        assert_eq!(threshold(&settings, Metric::CyclomaticComplexity), Some((Comparison::Le, 12.0)));
-        assert_eq!(threshold(&settings, Metric::CognitiveComplexity), Some((Comparison::Lt, 20.0)));
+        assert_eq!(
+            threshold(&settings, Metric::CyclomaticComplexity),
+            Some((Comparison::Le, 12.0))
+        );
+        assert_eq!(
+            threshold(&settings, Metric::CognitiveComplexity),
+            Some((Comparison::Lt, 20.0))
+        );
         assert_eq!(threshold(&settings, Metric::HalsteadVolume), None);
         assert!(!settings.use_gitignore);
         assert!(settings.ignore.is_match("build/x.py"));
@@ -328,7 +406,11 @@ mod tests {
     #[test]
     fn unknown_keys_name_file_key_and_line() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let path = write(dir.path(), ".antipasta.toml", "[defaults]\nmax_cyclomatic_complexity = 5\nmax_bogus = 3\n");
+        let path = write(
+            dir.path(),
+            ".antipasta.toml",
+            "[defaults]\nmax_cyclomatic_complexity = 5\nmax_bogus = 3\n",
+        );
         let message = load(&path).expect_err("unknown key").to_string();
         assert!(message.contains(".antipasta.toml:3"), "{message}");
         assert!(message.contains("max_bogus"), "{message}");
@@ -341,11 +423,18 @@ mod tests {
     #[test]
     fn pyproject_section_is_found_upward() {
         let dir = tempfile::tempdir().expect("tempdir");
-        write(dir.path(), "pyproject.toml", "[project]\nname = 'x'\n\n[tool.antipasta.defaults]\nmax_cognitive_complexity = 7\n");
+        write(
+            dir.path(),
+            "pyproject.toml",
+            "[project]\nname = 'x'\n\n[tool.antipasta.defaults]\nmax_cognitive_complexity = 7\n",
+        );
         let nested = dir.path().join("a/b");
         std::fs::create_dir_all(&nested).expect("mkdir");
         let settings = settings_for(None, &nested).expect("loads");
-        assert_eq!(threshold(&settings, Metric::CognitiveComplexity), Some((Comparison::Le, 7.0)));
+        assert_eq!(
+            threshold(&settings, Metric::CognitiveComplexity),
+            Some((Comparison::Le, 7.0))
+        );
     }
 
     #[test]
@@ -360,6 +449,9 @@ mod tests {
     fn cli_override_keeps_the_comparison() {
         let mut settings = Settings::resolve(ConfigFile::default(), None).expect("defaults");
         settings.override_threshold(Metric::MaintainabilityIndex, 30.0);
-        assert_eq!(threshold(&settings, Metric::MaintainabilityIndex), Some((Comparison::Ge, 30.0)));
+        assert_eq!(
+            threshold(&settings, Metric::MaintainabilityIndex),
+            Some((Comparison::Ge, 30.0))
+        );
     }
 }

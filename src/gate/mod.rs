@@ -48,7 +48,9 @@ pub fn format_value(value: f64) -> String {
 pub fn evaluate(results: &[FileResult], settings: &Settings) -> Vec<Violation> {
     let mut violations = Vec::new();
     for result in results {
-        let Ok(analysis) = &result.outcome else { continue };
+        let Ok(analysis) = &result.outcome else {
+            continue;
+        };
         for threshold in settings.thresholds_for(result.language) {
             match threshold.metric.scope() {
                 Scope::File => {
@@ -61,7 +63,15 @@ pub fn evaluate(results: &[FileResult], settings: &Settings) -> Vec<Violation> {
                         if let Some(value) = function_value(function, threshold.metric) {
                             let span = function.span;
                             let name = Some(function.qualified_name.clone());
-                            check(&mut violations, result, name, span.line, span.column, value, threshold);
+                            check(
+                                &mut violations,
+                                result,
+                                name,
+                                span.line,
+                                span.column,
+                                value,
+                                threshold,
+                            );
                         }
                     }
                 }

@@ -3,10 +3,9 @@
 /// The complexity radon reports and ranks for a class block: the real
 /// complexity when it has no methods, else `int(real / n) + (n > 1)`.
 pub fn class_complexity(real_complexity: u64, method_count: u64) -> u64 {
-    if method_count == 0 {
-        real_complexity
-    } else {
-        real_complexity / method_count + u64::from(method_count > 1)
+    match real_complexity.checked_div(method_count) {
+        Some(average) => average + u64::from(method_count > 1),
+        None => real_complexity,
     }
 }
 
@@ -30,7 +29,20 @@ mod tests {
 
     #[test]
     fn ranks_match_radon_table() {
-        let expected = [(0, 'A'), (5, 'A'), (6, 'B'), (10, 'B'), (11, 'C'), (20, 'C'), (21, 'D'), (30, 'D'), (31, 'E'), (40, 'E'), (41, 'F'), (500, 'F')];
+        let expected = [
+            (0, 'A'),
+            (5, 'A'),
+            (6, 'B'),
+            (10, 'B'),
+            (11, 'C'),
+            (20, 'C'),
+            (21, 'D'),
+            (30, 'D'),
+            (31, 'E'),
+            (40, 'E'),
+            (41, 'F'),
+            (500, 'F'),
+        ];
         for (cc, letter) in expected {
             assert_eq!(rank(cc), letter, "cc {cc}");
         }

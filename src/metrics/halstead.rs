@@ -121,6 +121,9 @@ mod tests {
 
     #[test]
     fn empty_input_is_all_zero() {
-        assert_eq!(HalsteadReport::from_counts(HalsteadCounts::default()), HalsteadReport::default());
+        assert_eq!(
+            HalsteadReport::from_counts(HalsteadCounts::default()),
+            HalsteadReport::default()
+        );
     }
 }

@@ -32,8 +32,9 @@ pub fn maintainability_index(inputs: MiInputs) -> f64 {
     let sloc_scale = (inputs.logical_lines as f64).ln();
     let volume_scale = inputs.halstead_volume.ln();
     let comments_scale = (2.46 * inputs.comment_percent.to_radians()).sqrt();
-    let non_normalized = 171.0 - 5.2 * volume_scale - 0.23 * inputs.cyclomatic as f64 - 16.2 * sloc_scale
-        + 50.0 * comments_scale.sin();
+    let non_normalized =
+        171.0 - 5.2 * volume_scale - 0.23 * inputs.cyclomatic as f64 - 16.2 * sloc_scale
+            + 50.0 * comments_scale.sin();
     (non_normalized * 100.0 / 171.0).clamp(0.0, 100.0)
 }
 
@@ -66,8 +67,14 @@ mod tests {
         assert_eq!(mi(10.0, 2, 5, 0.5), 81.75051711476864);
         assert_eq!(mi(200.0, 10, 78, 45.0), 70.0321877686122);
         assert_eq!(mi(41.51317942364757, 1, 4, 0.0), 75.40162245189028);
-        assert_eq!(mi(66.60791492653966, 6, 10, 55.55555555555556), 93.84027450359395);
-        assert_eq!(mi(66.60791492653966, 6, 10, 22.22222222222222), 88.84176333569131);
+        assert_eq!(
+            mi(66.60791492653966, 6, 10, 55.55555555555556),
+            93.84027450359395
+        );
+        assert_eq!(
+            mi(66.60791492653966, 6, 10, 22.22222222222222),
+            88.84176333569131
+        );
     }
 
     #[test]

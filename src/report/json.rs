@@ -10,7 +10,10 @@ use crate::model::{Analysis, FileResult, FunctionKind};
 pub fn render(results: &[FileResult], violations: &[Violation], summary: Summary) -> String {
     let document = wire::Document {
         schema_version: 1,
-        tool: wire::Tool { name: "antipasta", version: env!("CARGO_PKG_VERSION") },
+        tool: wire::Tool {
+            name: "antipasta",
+            version: env!("CARGO_PKG_VERSION"),
+        },
         files: results.iter().map(file).collect(),
         violations: violations.iter().map(violation).collect(),
         summary: wire::Summary {
@@ -20,7 +23,8 @@ pub fn render(results: &[FileResult], violations: &[Violation], summary: Summary
             errors: summary.errors,
         },
     };
-    let mut out = serde_json::to_string_pretty(&document).unwrap_or_else(|err| format!("{{\"error\": \"{err}\"}}"));
+    let mut out = serde_json::to_string_pretty(&document)
+        .unwrap_or_else(|err| format!("{{\"error\": \"{err}\"}}"));
     out.push('\n');
     out
 }
@@ -118,7 +122,9 @@ fn classes(analysis: &Analysis) -> Vec<wire::Class<'_>> {
             line: c.span.line,
             end_line: c.span.end_line,
             column: c.span.column,
-            metrics: wire::ClassMetrics { cyclomatic_complexity: c.cyclomatic },
+            metrics: wire::ClassMetrics {
+                cyclomatic_complexity: c.cyclomatic,
+            },
         })
         .collect()
 }

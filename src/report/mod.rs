@@ -20,7 +20,11 @@ impl Summary {
     pub fn of(results: &[FileResult], violations: &[Violation]) -> Summary {
         Summary {
             files: results.len(),
-            functions: results.iter().filter_map(|r| r.outcome.as_ref().ok()).map(|a| a.functions.len()).sum(),
+            functions: results
+                .iter()
+                .filter_map(|r| r.outcome.as_ref().ok())
+                .map(|a| a.functions.len())
+                .sum(),
             violations: violations.len(),
             errors: results.iter().filter(|r| r.outcome.is_err()).count(),
         }

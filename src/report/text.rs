@@ -15,7 +15,12 @@ const ERROR: Style = AnsiColor::Red.on_default().bold();
 const DIM: Style = Style::new().dimmed();
 
 /// Renders the violations and file errors; the summary line unless `quiet`.
-pub fn render(results: &[FileResult], violations: &[Violation], summary: Summary, quiet: bool) -> String {
+pub fn render(
+    results: &[FileResult],
+    violations: &[Violation],
+    summary: Summary,
+    quiet: bool,
+) -> String {
     let mut out = String::new();
     for result in results {
         if let Err(err) = &result.outcome {
@@ -27,7 +32,11 @@ pub fn render(results: &[FileResult], violations: &[Violation], summary: Summary
         }
     }
     for v in violations {
-        let subject = v.function.as_ref().map(|name| format!(" in {name}")).unwrap_or_default();
+        let subject = v
+            .function
+            .as_ref()
+            .map(|name| format!(" in {name}"))
+            .unwrap_or_default();
         out.push_str(&format!(
             "{PATH}{}{PATH:#}:{}:{}: {METRIC}{}{METRIC:#} {} {DIM}(limit {} {}){DIM:#}{subject}\n",
             v.path,
@@ -47,7 +56,11 @@ pub fn render(results: &[FileResult], violations: &[Violation], summary: Summary
 
 fn summary_line(s: Summary) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    let verdict = if s.violations == 0 && s.errors == 0 { "All checks passed" } else { "Found problems" };
+    let verdict = if s.violations == 0 && s.errors == 0 {
+        "All checks passed"
+    } else {
+        "Found problems"
+    };
     format!(
         "{verdict}: {} in {}, {}, {} that could not be analysed.\n",
         plural(s.violations, "violation"),

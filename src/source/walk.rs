@@ -27,24 +27,43 @@ pub struct WalkError {
 
 /// The repository root above `start`, if any.
 pub fn repository_root(start: &Path) -> Option<PathBuf> {
-    start.ancestors().find(|dir| dir.join(".git").exists()).map(Path::to_path_buf)
+    start
+        .ancestors()
+        .find(|dir| dir.join(".git").exists())
+        .map(Path::to_path_buf)
 }
 
 /// Lists the files to analyse under `paths`, sorted by display path.
-pub fn collect(paths: &[PathBuf], cwd: &Path, base: &Path, settings: &Settings) -> (Vec<SourceFile>, Vec<WalkError>) {
+pub fn collect(
+    paths: &[PathBuf],
+    cwd: &Path,
+    base: &Path,
+    settings: &Settings,
+) -> (Vec<SourceFile>, Vec<WalkError>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
-        let absolute = if path.is_absolute() { path.clone() } else { cwd.join(path) };
+        let absolute = if path.is_absolute() {
+            path.clone()
+        } else {
+            cwd.join(path)
+        };
         if absolute.is_file() {
             // Named explicitly: analysed whatever the ignore rules say.
             if let Some(language) = Language::from_path(&absolute) {
-                files.push(SourceFile { display: display_path(&absolute, base), path: absolute, language });
+                files.push(SourceFile {
+                    display: display_path(&absolute, base),
+                    path: absolute,
+                    language,
+                });
             }
             continue;
         }
         if !absolute.exists() {
-            errors.push(WalkError { path: path.display().to_string(), message: "no such file or directory".to_owned() });
+            errors.push(WalkError {
+                path: path.display().to_string(),
+                message: "no such file or directory".to_owned(),
+            });
             continue;
         }
         walk_directory(&absolute, base, settings, &mut files, &mut errors);
@@ -54,7 +73,13 @@ pub fn collect(paths: &[PathBuf], cwd: &Path, base: &Path, settings: &Settings) 
     (files, errors)
 }
 
-fn walk_directory(dir: &Path, base: &Path, settings: &Settings, files: &mut Vec<SourceFile>, errors: &mut Vec<WalkError>) {
+fn walk_directory(
+    dir: &Path,
+    base: &Path,
+    settings: &Settings,
+    files: &mut Vec<SourceFile>,
+    errors: &mut Vec<WalkError>,
+) {
     let walker = ignore::WalkBuilder::new(dir)
         .hidden(false)
         .ignore(false)
@@ -68,7 +93,10 @@ fn walk_directory(dir: &Path, base: &Path, settings: &Settings, files: &mut Vec<
         let entry = match entry {
             Ok(entry) => entry,
             Err(err) => {
-                errors.push(WalkError { path: dir.display().to_string(), message: err.to_string() });
+                errors.push(WalkError {
+                    path: dir.display().to_string(),
+                    message: err.to_string(),
+                });
                 continue;
             }
         };
@@ -76,12 +104,18 @@ fn walk_directory(dir: &Path, base: &Path, settings: &Settings, files: &mut Vec<
             continue;
         }
         let path = entry.into_path();
-        let Some(language) = Language::from_path(&path) else { continue };
+        let Some(language) = Language::from_path(&path) else {
+            continue;
+        };
         let display = display_path(&path, base);
         if settings.ignore.is_match(&display) {
             continue;
         }
-        files.push(SourceFile { display, path, language });
+        files.push(SourceFile {
+            display,
+            path,
+            language,
+        });
     }
 }
 

@@ -13,5 +13,8 @@ pub struct CognitiveReport {
     pub functions: Vec<CognitiveFunction>,
 }
 pub fn analyze(_root: tree_sitter::Node<'_>, _source: &str) -> CognitiveReport {
-    CognitiveReport { total: 0, functions: Vec::new() }
+    CognitiveReport {
+        total: 0,
+        functions: Vec::new(),
+    }
 }

@@ -46,7 +46,10 @@ struct Visitor {
 
 /// Runs radon's visitor over a module.
 pub fn analyze(root: Node<'_>) -> CyclomaticReport {
-    let mut module = Visitor { complexity: 1, ..Visitor::default() };
+    let mut module = Visitor {
+        complexity: 1,
+        ..Visitor::default()
+    };
     module.visit_children(root);
     let functions_part: u64 = module.functions.iter().map(|f| f.complexity - 1).sum();
     let classes_part: u64 = module.classes.iter().map(|c| c.real_complexity - 1).sum();
@@ -71,7 +74,10 @@ fn record_function(function: &Function, report: &mut CyclomaticReport) {
 }
 
 fn record_class(class: &Class, report: &mut CyclomaticReport) {
-    report.classes.insert(class.key, class_complexity(class.real_complexity, class.methods.len() as u64));
+    report.classes.insert(
+        class.key,
+        class_complexity(class.real_complexity, class.methods.len() as u64),
+    );
     for method in &class.methods {
         record_function(method, report);
     }
@@ -110,7 +116,11 @@ impl Visitor {
             closures.append(&mut visitor.functions);
             complexity += visitor.complexity;
         }
-        self.functions.push(Function { key: node.start_byte(), complexity, closures });
+        self.functions.push(Function {
+            key: node.start_byte(),
+            complexity,
+            closures,
+        });
     }
 
     fn visit_class(&mut self, node: Node<'_>) {
@@ -120,16 +130,25 @@ impl Visitor {
         for statement in body_statements(node) {
             let mut visitor = Visitor::default();
             visitor.visit(statement);
-            real_complexity += visitor.complexity + visitor.functions.iter().map(|f| f.complexity).sum::<u64>();
+            real_complexity +=
+                visitor.complexity + visitor.functions.iter().map(|f| f.complexity).sum::<u64>();
             methods.append(&mut visitor.functions);
             inner_classes.append(&mut visitor.classes);
         }
-        self.classes.push(Class { key: node.start_byte(), real_complexity, methods, inner_classes });
+        self.classes.push(Class {
+            key: node.start_byte(),
+            real_complexity,
+            methods,
+            inner_classes,
+        });
     }
 }
 
 fn body_statements(definition: Node<'_>) -> impl Iterator<Item = Node<'_>> {
-    definition.child_by_field_name("body").into_iter().flat_map(block_statements)
+    definition
+        .child_by_field_name("body")
+        .into_iter()
+        .flat_map(block_statements)
 }
 
 /// The decision points a node adds by itself (children are visited apart).
@@ -150,12 +169,15 @@ fn decision_points(node: Node<'_>) -> u64 {
 }
 
 fn has_else(node: Node<'_>) -> bool {
-    node.child_by_field_name("alternative").is_some_and(|alt| alt.kind() == "else_clause")
+    node.child_by_field_name("alternative")
+        .is_some_and(|alt| alt.kind() == "else_clause")
 }
 
 /// `try`: one per handler plus one for `else:`; `except*` (`TryStar`) counts 0.
 fn try_decision_points(node: Node<'_>) -> u64 {
-    let handlers: Vec<Node<'_>> = named_children(node).filter(|c| c.kind() == "except_clause").collect();
+    let handlers: Vec<Node<'_>> = named_children(node)
+        .filter(|c| c.kind() == "except_clause")
+        .collect();
     if handlers.iter().any(|h| has_token(*h, "*")) {
         return 0;
     }
@@ -177,7 +199,9 @@ fn match_decision_points(node: Node<'_>) -> u64 {
 }
 
 fn is_bare_capture(case: Node<'_>) -> bool {
-    let patterns: Vec<Node<'_>> = named_children(case).filter(|c| c.kind() == "case_pattern").collect();
+    let patterns: Vec<Node<'_>> = named_children(case)
+        .filter(|c| c.kind() == "case_pattern")
+        .collect();
     // `case a, b:` is a sequence pattern; a trailing comma makes one too.
     if patterns.len() != 1 || has_token(case, ",") {
         return false;
@@ -194,7 +218,9 @@ fn is_capture_pattern(pattern: Node<'_>) -> bool {
         // A dotted name is a value pattern; a single identifier captures.
         "dotted_name" => children.len() == 1,
         // `(x)` is a group, not a sequence, unless it has a comma.
-        "tuple_pattern" => children.len() == 1 && !has_token(pattern, ",") && is_capture_pattern(children[0]),
+        "tuple_pattern" => {
+            children.len() == 1 && !has_token(pattern, ",") && is_capture_pattern(children[0])
+        }
         _ => false,
     }
 }
@@ -205,7 +231,9 @@ mod tests {
 
     fn parse(source: &str) -> tree_sitter::Tree {
         let mut parser = tree_sitter::Parser::new();
-        parser.set_language(&tree_sitter_python::LANGUAGE.into()).expect("grammar loads");
+        parser
+            .set_language(&tree_sitter_python::LANGUAGE.into())
+            .expect("grammar loads");
         parser.parse(source, None).expect("parses")
     }
 
@@ -230,14 +258,32 @@ mod tests {
 
     #[test]
     fn radon_visitor_module_cases() {
-        assert_eq!(cc("if a and b or c and d:\n    pass\nelse:\n    pass\n").0, 5);
-        assert_eq!(cc("while a and b or c < 10:\n    pass\nelse:\n    pass\n").0, 5);
-        assert_eq!(cc("[i for i in range(42) if sum(k ** 2 for k in divisors(i)) & 1]\n").0, 4);
-        assert_eq!(cc("sum(i for i in range(10) if i >= 2 and val and val2 or val3)\n").0, 6);
-        assert_eq!(cc("try:\n    pass\nexcept A:\n    pass\nelse:\n    pass\nfinally:\n    pass\n").0, 3);
+        assert_eq!(
+            cc("if a and b or c and d:\n    pass\nelse:\n    pass\n").0,
+            5
+        );
+        assert_eq!(
+            cc("while a and b or c < 10:\n    pass\nelse:\n    pass\n").0,
+            5
+        );
+        assert_eq!(
+            cc("[i for i in range(42) if sum(k ** 2 for k in divisors(i)) & 1]\n").0,
+            4
+        );
+        assert_eq!(
+            cc("sum(i for i in range(10) if i >= 2 and val and val2 or val3)\n").0,
+            6
+        );
+        assert_eq!(
+            cc("try:\n    pass\nexcept A:\n    pass\nelse:\n    pass\nfinally:\n    pass\n").0,
+            3
+        );
         assert_eq!(cc("try:\n    pass\nfinally:\n    pass\n").0, 1);
         assert_eq!(cc("k = lambda a, b, c: c if a else b\n").0, 2);
-        assert_eq!(cc("match a:\n    case 1: pass\n    case 2: pass\n    case _: pass\n").0, 3);
+        assert_eq!(
+            cc("match a:\n    case 1: pass\n    case 2: pass\n    case _: pass\n").0,
+            3
+        );
         assert_eq!(cc("with open('f') as f:\n    pass\n").0, 1);
     }
 
@@ -249,14 +295,26 @@ mod tests {
 
     #[test]
     fn g02_else_if_is_just_another_if() {
-        assert_eq!(first("def f(a,b):\n    if a: return 1\n    else:\n        if b: return 2\n"), 3);
+        assert_eq!(
+            first("def f(a,b):\n    if a: return 1\n    else:\n        if b: return 2\n"),
+            3
+        );
     }
 
     #[test]
     fn g03_g04_g05_boolean_operators() {
-        assert_eq!(first("def f(a,b,c,d):\n    if a and b or c and d: return 1\n    return 0\n"), 5);
-        assert_eq!(first("def f(a,b,c,d):\n    return (a and b) or (c or d)\n"), 4);
-        assert_eq!(first("def f(a,b,c):\n    if not (a and b) or not (b or c): return 1\n"), 5);
+        assert_eq!(
+            first("def f(a,b,c,d):\n    if a and b or c and d: return 1\n    return 0\n"),
+            5
+        );
+        assert_eq!(
+            first("def f(a,b,c,d):\n    return (a and b) or (c or d)\n"),
+            4
+        );
+        assert_eq!(
+            first("def f(a,b,c):\n    if not (a and b) or not (b or c): return 1\n"),
+            5
+        );
     }
 
     #[test]
@@ -269,7 +327,12 @@ mod tests {
     fn g07_g08_try_and_try_star() {
         let src = "def f():\n    try: a()\n    except ValueError: b()\n    except (TypeError, KeyError): c()\n    else: d()\n    finally: e()\n";
         assert_eq!(first(src), 4);
-        assert_eq!(first("def f():\n    try: a()\n    except* ValueError: b()\n    except* TypeError: c()\n"), 1);
+        assert_eq!(
+            first(
+                "def f():\n    try: a()\n    except* ValueError: b()\n    except* TypeError: c()\n"
+            ),
+            1
+        );
     }
 
     #[test]
@@ -288,19 +351,37 @@ mod tests {
     fn g11_g12_lambdas_and_ternaries() {
         let src = "def f(xs):\n    key = lambda x: x if x > 0 else -x\n    return sorted(xs, key=lambda y: y if y else 0), key\n";
         assert_eq!(first(src), 3);
-        assert_eq!(first("def f(a,b):\n    return 1 if a else (2 if b else 3)\n"), 3);
+        assert_eq!(
+            first("def f(a,b):\n    return 1 if a else (2 if b else 3)\n"),
+            3
+        );
     }
 
     #[test]
     fn g13_match_with_capture_and_guard() {
         let src = "def f(cmd):\n    match cmd:\n        case \"go\": pass\n        case [x, y] if x and y: pass\n        case other: pass\n";
         assert_eq!(first(src), 4);
-        assert_eq!(first("def f(a):\n    match a:\n        case 1: pass\n        case other: pass\n"), 2);
+        assert_eq!(
+            first("def f(a):\n    match a:\n        case 1: pass\n        case other: pass\n"),
+            2
+        );
         assert_eq!(first("def f(a):\n    match a:\n        case _: pass\n"), 1);
-        assert_eq!(first("def f(a):\n    match a:\n        case (x): pass\n        case 2: pass\n"), 2);
-        assert_eq!(first("def f(a):\n    match a:\n        case x as y: pass\n        case 2: pass\n"), 3);
-        assert_eq!(first("def f(a):\n    match a:\n        case _ | 1: pass\n        case 2: pass\n"), 3);
-        assert_eq!(first("def f(a):\n    match a:\n        case x.y: pass\n        case 2: pass\n"), 3);
+        assert_eq!(
+            first("def f(a):\n    match a:\n        case (x): pass\n        case 2: pass\n"),
+            2
+        );
+        assert_eq!(
+            first("def f(a):\n    match a:\n        case x as y: pass\n        case 2: pass\n"),
+            3
+        );
+        assert_eq!(
+            first("def f(a):\n    match a:\n        case _ | 1: pass\n        case 2: pass\n"),
+            3
+        );
+        assert_eq!(
+            first("def f(a):\n    match a:\n        case x.y: pass\n        case 2: pass\n"),
+            3
+        );
     }
 
     #[test]

@@ -59,11 +59,19 @@ pub struct HalsteadScan {
 
 /// Counts a module.
 pub fn analyze(root: Node<'_>, source: &str) -> HalsteadScan {
-    let mut walker = Walker { source, total: Tally::default(), functions: Vec::new() };
+    let mut walker = Walker {
+        source,
+        total: Tally::default(),
+        functions: Vec::new(),
+    };
     walker.walk_children(root, None, None);
     HalsteadScan {
         total: walker.total.counts(),
-        functions: walker.functions.into_iter().map(|(key, tally)| (key, tally.counts())).collect(),
+        functions: walker
+            .functions
+            .into_iter()
+            .map(|(key, tally)| (key, tally.counts()))
+            .collect(),
     }
 }
 
@@ -90,7 +98,13 @@ impl<'s> Walker<'s> {
             "function_definition" => self.walk_function(node, report),
             "binary_operator" => {
                 let operator = operator_text(node, self.source);
-                self.count(node, binary_operator_name(operator), &child_fields(node, &["left", "right"]), context, report);
+                self.count(
+                    node,
+                    binary_operator_name(operator),
+                    &child_fields(node, &["left", "right"]),
+                    context,
+                    report,
+                );
             }
             "unary_operator" => {
                 let name = match operator_text(node, self.source) {
@@ -98,13 +112,31 @@ impl<'s> Walker<'s> {
                     "+" => "UAdd",
                     _ => "Invert",
                 };
-                self.count(node, name, &child_fields(node, &["argument"]), context, report);
+                self.count(
+                    node,
+                    name,
+                    &child_fields(node, &["argument"]),
+                    context,
+                    report,
+                );
             }
-            "not_operator" => self.count(node, "Not", &child_fields(node, &["argument"]), context, report),
+            "not_operator" => self.count(
+                node,
+                "Not",
+                &child_fields(node, &["argument"]),
+                context,
+                report,
+            ),
             "augmented_assignment" => {
                 let operator = operator_text(node, self.source);
                 let name = binary_operator_name(operator.trim_end_matches('='));
-                self.count(node, name, &child_fields(node, &["left", "right"]), context, report);
+                self.count(
+                    node,
+                    name,
+                    &child_fields(node, &["left", "right"]),
+                    context,
+                    report,
+                );
             }
             "boolean_operator" => self.walk_boolean(node, context, report),
             "comparison_operator" => self.walk_comparison(node, context, report),
@@ -120,7 +152,9 @@ impl<'s> Walker<'s> {
 
     /// A def: only its body, under its own name; listed when not nested in another def.
     fn walk_function(&mut self, node: Node<'_>, report: Option<usize>) {
-        let name = node.child_by_field_name("name").map(|n| text(n, self.source));
+        let name = node
+            .child_by_field_name("name")
+            .map(|n| text(n, self.source));
         let report = report.or_else(|| {
             self.functions.push((node.start_byte(), Tally::default()));
             Some(self.functions.len() - 1)
@@ -159,12 +193,26 @@ impl<'s> Walker<'s> {
         self.walk_children(node, context, report);
     }
 
-    fn count(&mut self, node: Node<'_>, operator: &'static str, operands: &[Node<'_>], context: Option<&'s str>, report: Option<usize>) {
+    fn count(
+        &mut self,
+        node: Node<'_>,
+        operator: &'static str,
+        operands: &[Node<'_>],
+        context: Option<&'s str>,
+        report: Option<usize>,
+    ) {
         self.count_only(operator, 1, operands, context, report);
         self.walk_children(node, context, report);
     }
 
-    fn count_only(&mut self, operator: &'static str, operators: u64, operands: &[Node<'_>], context: Option<&'s str>, report: Option<usize>) {
+    fn count_only(
+        &mut self,
+        operator: &'static str,
+        operators: u64,
+        operands: &[Node<'_>],
+        context: Option<&'s str>,
+        report: Option<usize>,
+    ) {
         self.record_operator(operator, report);
         self.add_totals(operators, 0, report);
         self.count_operands(operands, context, report);
@@ -184,7 +232,12 @@ impl<'s> Walker<'s> {
         }
     }
 
-    fn count_operands(&mut self, operands: &[Node<'_>], context: Option<&'s str>, report: Option<usize>) {
+    fn count_operands(
+        &mut self,
+        operands: &[Node<'_>],
+        context: Option<&'s str>,
+        report: Option<usize>,
+    ) {
         self.add_totals(0, operands.len() as u64, report);
         for operand in operands {
             let key = (context, operand_key(*operand, self.source));
@@ -205,21 +258,32 @@ impl<'s> Walker<'s> {
 }
 
 fn child_fields<'t>(node: Node<'t>, fields: &[&str]) -> Vec<Node<'t>> {
-    fields.iter().filter_map(|field| node.child_by_field_name(field)).collect()
+    fields
+        .iter()
+        .filter_map(|field| node.child_by_field_name(field))
+        .collect()
 }
 
 fn operator_text<'s>(node: Node<'_>, source: &'s str) -> &'s str {
-    node.child_by_field_name("operator").map_or("", |op| text(op, source))
+    node.child_by_field_name("operator")
+        .map_or("", |op| text(op, source))
 }
 
 /// Operands of a run of the same boolean operator, as CPython merges it:
 /// nested `boolean_operator`s with the same operator join the run unless
 /// parentheses separate them.
-fn collect_bool_operands<'t>(node: Node<'t>, operator: &str, source: &str, out: &mut Vec<Node<'t>>) {
+fn collect_bool_operands<'t>(
+    node: Node<'t>,
+    operator: &str,
+    source: &str,
+    out: &mut Vec<Node<'t>>,
+) {
     let mut pending = vec![node];
     while let Some(current) = pending.pop() {
         for field in ["right", "left"] {
-            let Some(child) = current.child_by_field_name(field) else { continue };
+            let Some(child) = current.child_by_field_name(field) else {
+                continue;
+            };
             if child.kind() == "boolean_operator" && operator_text(child, source) == operator {
                 pending.push(child);
             } else {
@@ -291,7 +355,9 @@ fn string_constant<'s>(node: Node<'_>, source: &'s str) -> Option<Operand<'s>> {
     let pieces: Vec<Node<'_>> = if node.kind() == "string" {
         vec![node]
     } else {
-        named_children(node).filter(|c| c.kind() == "string").collect()
+        named_children(node)
+            .filter(|c| c.kind() == "string")
+            .collect()
     };
     let mut text_value = String::new();
     let mut bytes_value: Vec<u8> = Vec::new();
@@ -317,7 +383,11 @@ fn string_constant<'s>(node: Node<'_>, source: &'s str) -> Option<Operand<'s>> {
             _ => return None,
         }
     }
-    Some(if is_bytes == Some(true) { Operand::Bytes(bytes_value) } else { Operand::Text(text_value.into()) })
+    Some(if is_bytes == Some(true) {
+        Operand::Bytes(bytes_value)
+    } else {
+        Operand::Text(text_value.into())
+    })
 }
 
 #[cfg(test)]
@@ -326,7 +396,9 @@ mod tests {
 
     fn scan(source: &str) -> HalsteadScan {
         let mut parser = tree_sitter::Parser::new();
-        parser.set_language(&tree_sitter_python::LANGUAGE.into()).expect("grammar loads");
+        parser
+            .set_language(&tree_sitter_python::LANGUAGE.into())
+            .expect("grammar loads");
         let tree = parser.parse(source, None).expect("parses");
         analyze(tree.root_node(), source)
     }
@@ -334,33 +406,64 @@ mod tests {
     /// (N1, N2, h1, h2) of the file total, radon's test tuple order.
     fn totals(source: &str) -> (u64, u64, u64, u64) {
         let c = scan(source).total;
-        (c.total_operators, c.total_operands, c.distinct_operators, c.distinct_operands)
+        (
+            c.total_operators,
+            c.total_operands,
+            c.distinct_operators,
+            c.distinct_operands,
+        )
     }
 
     #[test]
     fn radon_halstead_test_cases() {
         assert_eq!(totals("if a and b: pass\n"), (1, 2, 1, 2));
-        assert_eq!(totals("if a and b: pass\nelif b or c: pass\n"), (2, 4, 2, 3));
+        assert_eq!(
+            totals("if a and b: pass\nelif b or c: pass\n"),
+            (2, 4, 2, 3)
+        );
         assert_eq!(totals("a += 3\nb += 4\nc *= 3\n"), (3, 6, 2, 5));
-        assert_eq!(totals("a = b < 4\nc = i <= 45 >= d\nk = 4 < 2\n"), (4, 7, 3, 6));
+        assert_eq!(
+            totals("a = b < 4\nc = i <= 45 >= d\nk = 4 < 2\n"),
+            (4, 7, 3, 6)
+        );
     }
 
     #[test]
     fn radon_h_visit_case_total_and_function() {
-        let src = "a = b + c\nd = c - f\n\ndef f(b):\n    a = 2 - 4\n    d = a + b\n    return a ** d\n";
+        let src =
+            "a = b + c\nd = c - f\n\ndef f(b):\n    a = 2 - 4\n    d = a + b\n    return a ** d\n";
         let s = scan(src);
         let t = s.total;
-        assert_eq!((t.distinct_operators, t.distinct_operands, t.total_operators, t.total_operands), (3, 8, 5, 10));
+        assert_eq!(
+            (
+                t.distinct_operators,
+                t.distinct_operands,
+                t.total_operators,
+                t.total_operands
+            ),
+            (3, 8, 5, 10)
+        );
         assert_eq!(s.functions.len(), 1);
         let f = s.functions[0].1;
-        assert_eq!((f.distinct_operators, f.distinct_operands, f.total_operators, f.total_operands), (3, 5, 3, 6));
+        assert_eq!(
+            (
+                f.distinct_operators,
+                f.distinct_operands,
+                f.total_operators,
+                f.total_operands
+            ),
+            (3, 5, 3, 6)
+        );
     }
 
     #[test]
     fn operands_compare_by_python_value() {
         // Two BinOp nodes, `1` (== 1.0 == True) and `a`.
         assert_eq!(totals("a + 1 + 1.0 + True\n").3, 4);
-        assert_eq!(totals("(a == None, a == 0, a == False, a == 0.0, a == '')\n"), (5, 10, 1, 4));
+        assert_eq!(
+            totals("(a == None, a == 0, a == False, a == 0.0, a == '')\n"),
+            (5, 10, 1, 4)
+        );
         // A name, an attribute and a string with the same text are one operand.
         assert_eq!(totals("x + o.x + 'x'\n").3, 2);
         assert_eq!(totals("b'a' + 'a'\n").3, 2);
@@ -382,7 +485,10 @@ mod tests {
 
     #[test]
     fn functions_with_same_name_share_a_context() {
-        assert_eq!(totals("def f(a): return a + 1\ndef f(b): return b - 1\n").3, 3);
+        assert_eq!(
+            totals("def f(a): return a + 1\ndef f(b): return b - 1\n").3,
+            3
+        );
     }
 
     #[test]

@@ -27,12 +27,17 @@ pub struct Number {
 
 impl Real {
     fn zero() -> Self {
-        Real::Int { negative: false, hex: "0".to_owned() }
+        Real::Int {
+            negative: false,
+            hex: "0".to_owned(),
+        }
     }
 
     fn from_f64(value: f64) -> Self {
         if value.is_infinite() {
-            return Real::Infinity { negative: value < 0.0 };
+            return Real::Infinity {
+                negative: value < 0.0,
+            };
         }
         if value.fract() != 0.0 || value.is_nan() {
             return Real::Float(value.to_bits());
@@ -52,7 +57,10 @@ impl Real {
             let shifted = mantissa >> (-exponent) as u32;
             limbs = vec![shifted as u32, (shifted >> 32) as u32];
         }
-        Real::Int { negative: value < 0.0, hex: limbs_to_hex(&limbs) }
+        Real::Int {
+            negative: value < 0.0,
+            hex: limbs_to_hex(&limbs),
+        }
     }
 }
 
@@ -60,7 +68,13 @@ impl Number {
     /// `True` and `False` are the integers 1 and 0.
     pub fn from_bool(value: bool) -> Self {
         let hex = if value { "1" } else { "0" };
-        Number { real: Real::Int { negative: false, hex: hex.to_owned() }, imag: Real::zero() }
+        Number {
+            real: Real::Int {
+                negative: false,
+                hex: hex.to_owned(),
+            },
+            imag: Real::zero(),
+        }
     }
 
     /// Parses an `integer` or `float` literal (underscores, prefixes, `j` suffix).
@@ -68,7 +82,10 @@ impl Number {
         let cleaned: String = text.chars().filter(|&c| c != '_').collect();
         if let Some(body) = cleaned.strip_suffix(['j', 'J']) {
             let imag = parse_float(body)?;
-            return Some(Number { real: Real::zero(), imag: Real::from_f64(imag) });
+            return Some(Number {
+                real: Real::zero(),
+                imag: Real::from_f64(imag),
+            });
         }
         let lower = cleaned.to_ascii_lowercase();
         let radix_body = [("0x", 16), ("0o", 8), ("0b", 2)]
@@ -79,7 +96,10 @@ impl Number {
             None if lower.contains(['.', 'e']) => Real::from_f64(parse_float(&lower)?),
             None => integer_real(&lower, 10)?,
         };
-        Some(Number { real, imag: Real::zero() })
+        Some(Number {
+            real,
+            imag: Real::zero(),
+        })
     }
 }
 
@@ -103,7 +123,10 @@ fn integer_real(digits: &str, radix: u32) -> Option<Real> {
         let digit = c.to_digit(radix)?;
         multiply_add(&mut limbs, radix, digit);
     }
-    Some(Real::Int { negative: false, hex: limbs_to_hex(&limbs) })
+    Some(Real::Int {
+        negative: false,
+        hex: limbs_to_hex(&limbs),
+    })
 }
 
 fn multiply_add(limbs: &mut Vec<u32>, factor: u32, addend: u32) {
@@ -207,7 +230,12 @@ fn push_byte(out: &mut Vec<u8>, decoded: Decoded<'_>) {
             if code <= 0xff {
                 out.push(code as u8);
             } else {
-                out.extend_from_slice(char::from_u32(code).unwrap_or('\u{FFFD}').to_string().as_bytes());
+                out.extend_from_slice(
+                    char::from_u32(code)
+                        .unwrap_or('\u{FFFD}')
+                        .to_string()
+                        .as_bytes(),
+                );
             }
         }
         Decoded::Literal(text) => out.extend_from_slice(text.as_bytes()),
@@ -239,7 +267,11 @@ fn decode_escapes<'a>(body: &'a str, unicode: bool, emit: &mut dyn FnMut(Decoded
             't' => emit(Decoded::Code(9)),
             'v' => emit(Decoded::Code(11)),
             '0'..='7' => {
-                let digits: &str = &after[..after.bytes().take(3).take_while(|b| (b'0'..=b'7').contains(b)).count()];
+                let digits: &str = &after[..after
+                    .bytes()
+                    .take(3)
+                    .take_while(|b| (b'0'..=b'7').contains(b))
+                    .count()];
                 consumed = digits.len();
                 emit(Decoded::Code(u32::from_str_radix(digits, 8).unwrap_or(0)));
             }
@@ -277,7 +309,11 @@ fn emit_text<'a>(text: &'a str, unicode: bool, emit: &mut dyn FnMut(Decoded<'a>)
 }
 
 fn emit_hex<'a>(text: &'a str, width: usize, emit: &mut dyn FnMut(Decoded<'a>)) -> usize {
-    let digits = text.bytes().take(width).take_while(u8::is_ascii_hexdigit).count();
+    let digits = text
+        .bytes()
+        .take(width)
+        .take_while(u8::is_ascii_hexdigit)
+        .count();
     match u32::from_str_radix(&text[..digits], 16) {
         Ok(code) if digits == width => emit(Decoded::Code(code)),
         _ => emit(Decoded::Literal("\u{FFFD}")),
@@ -316,17 +352,32 @@ mod tests {
         // 10**30 is not exactly representable: 1e30 is a different integer.
         assert_ne!(num("1000000000000000000000000000000"), num("1e30"));
         // 2**100, written as a decimal int, a hex int and a float.
-        assert_eq!(num("1267650600228229401496703205376"), num("0x10000000000000000000000000"));
-        assert_eq!(num("1267650600228229401496703205376"), num("1.2676506002282294e30"));
+        assert_eq!(
+            num("1267650600228229401496703205376"),
+            num("0x10000000000000000000000000")
+        );
+        assert_eq!(
+            num("1267650600228229401496703205376"),
+            num("1.2676506002282294e30")
+        );
         assert_eq!(num("1e999"), num("2e999"));
     }
 
     #[test]
     fn strings_decode_escapes() {
         assert_eq!(decode_string("", "a\\nb"), StringValue::Str("a\nb".into()));
-        assert_eq!(decode_string("r", "a\\nb"), StringValue::Str("a\\nb".into()));
-        assert_eq!(decode_string("", "\\x41\\101\\u0041"), StringValue::Str("AAA".into()));
-        assert_eq!(decode_string("b", "\\x41"), StringValue::Bytes(b"A".to_vec()));
+        assert_eq!(
+            decode_string("r", "a\\nb"),
+            StringValue::Str("a\\nb".into())
+        );
+        assert_eq!(
+            decode_string("", "\\x41\\101\\u0041"),
+            StringValue::Str("AAA".into())
+        );
+        assert_eq!(
+            decode_string("b", "\\x41"),
+            StringValue::Bytes(b"A".to_vec())
+        );
         assert_eq!(decode_string("", "\\q"), StringValue::Str("\\q".into()));
         assert_eq!(decode_string("", "a\\\nb"), StringValue::Str("ab".into()));
         assert_ne!(decode_string("b", "a"), decode_string("", "a"));

@@ -42,11 +42,13 @@ fn new_parser() -> Parser {
 
 /// Analyses one Python source text (BOM already removed).
 pub fn analyze(source: &str) -> Result<Analysis, AnalysisError> {
-    let tree = PARSER.with(|parser| parser.borrow_mut().parse(source, None)).ok_or_else(|| AnalysisError::Syntax {
-        message: "the parser gave up on this file".to_owned(),
-        line: 1,
-        column: 1,
-    })?;
+    let tree = PARSER
+        .with(|parser| parser.borrow_mut().parse(source, None))
+        .ok_or_else(|| AnalysisError::Syntax {
+            message: "the parser gave up on this file".to_owned(),
+            line: 1,
+            column: 1,
+        })?;
     check_syntax(&tree, source)?;
     let root = tree.root_node();
     let raw = raw::raw_counts(source).map_err(|err| AnalysisError::Syntax {
@@ -70,8 +72,11 @@ pub fn analyze(source: &str) -> Result<Analysis, AnalysisError> {
         .iter()
         .map(|(key, counts)| (*key, HalsteadReport::from_counts(*counts)))
         .collect();
-    let cognitive_by_key: HashMap<usize, u64> =
-        cog.functions.iter().map(|f| (f.node_start_byte, f.complexity)).collect();
+    let cognitive_by_key: HashMap<usize, u64> = cog
+        .functions
+        .iter()
+        .map(|f| (f.node_start_byte, f.complexity))
+        .collect();
 
     let mut functions = Vec::new();
     let mut classes = Vec::new();
@@ -119,7 +124,9 @@ fn check_syntax(tree: &Tree, source: &str) -> Result<(), AnalysisError> {
     loop {
         let node = cursor.node();
         if depth > MAX_TREE_DEPTH {
-            return Err(AnalysisError::TooDeep { limit: MAX_TREE_DEPTH });
+            return Err(AnalysisError::TooDeep {
+                limit: MAX_TREE_DEPTH,
+            });
         }
         if let Some(message) = syntax_problem(node, check_errors) {
             return Err(syntax_error_at(node, source, message));
@@ -149,8 +156,12 @@ fn syntax_problem(node: Node<'_>, check_errors: bool) -> Option<String> {
         return Some("invalid syntax".to_owned());
     }
     match node.kind() {
-        "print_statement" => Some("Missing parentheses in call to 'print' (Python 2 syntax)".to_owned()),
-        "exec_statement" => Some("Missing parentheses in call to 'exec' (Python 2 syntax)".to_owned()),
+        "print_statement" => {
+            Some("Missing parentheses in call to 'print' (Python 2 syntax)".to_owned())
+        }
+        "exec_statement" => {
+            Some("Missing parentheses in call to 'exec' (Python 2 syntax)".to_owned())
+        }
         _ => None,
     }
 }
@@ -158,6 +169,12 @@ fn syntax_problem(node: Node<'_>, check_errors: bool) -> Option<String> {
 fn syntax_error_at(node: Node<'_>, source: &str, message: String) -> AnalysisError {
     let position = node.start_position();
     let row_start = node.start_byte() - position.column;
-    let column = source.get(row_start..node.start_byte()).map_or(position.column, |s| s.chars().count());
-    AnalysisError::Syntax { message, line: position.row as u32 + 1, column: column as u32 + 1 }
+    let column = source
+        .get(row_start..node.start_byte())
+        .map_or(position.column, |s| s.chars().count());
+    AnalysisError::Syntax {
+        message,
+        line: position.row as u32 + 1,
+        column: column as u32 + 1,
+    }
 }

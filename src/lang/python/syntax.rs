@@ -10,7 +10,10 @@ pub fn text<'s>(node: Node<'_>, source: &'s str) -> &'s str {
 /// Strips parentheses, which do not exist in CPython's AST.
 pub fn unparenthesized(mut node: Node<'_>) -> Node<'_> {
     while node.kind() == "parenthesized_expression" {
-        match node.named_children(&mut node.walk()).find(|c| c.kind() != "comment") {
+        match node
+            .named_children(&mut node.walk())
+            .find(|c| c.kind() != "comment")
+        {
             Some(inner) => node = inner,
             None => break,
         }
@@ -21,7 +24,10 @@ pub fn unparenthesized(mut node: Node<'_>) -> Node<'_> {
 /// The named children of a node, comments excluded.
 pub fn named_children(node: Node<'_>) -> impl Iterator<Item = Node<'_>> {
     let mut cursor = node.walk();
-    let children: Vec<Node<'_>> = node.named_children(&mut cursor).filter(|c| c.kind() != "comment").collect();
+    let children: Vec<Node<'_>> = node
+        .named_children(&mut cursor)
+        .filter(|c| c.kind() != "comment")
+        .collect();
     children.into_iter()
 }
 
@@ -42,11 +48,15 @@ pub fn undecorated(node: Node<'_>) -> Node<'_> {
 /// Whether a node has an anonymous child token of the given kind.
 pub fn has_token(node: Node<'_>, token: &str) -> bool {
     let mut cursor = node.walk();
-    let found = node.children(&mut cursor).any(|c| !c.is_named() && c.kind() == token);
+    let found = node
+        .children(&mut cursor)
+        .any(|c| !c.is_named() && c.kind() == token);
     found
 }
 
 /// The identifier a definition binds.
 pub fn definition_name<'s>(definition: Node<'_>, source: &'s str) -> &'s str {
-    definition.child_by_field_name("name").map_or("", |n| text(n, source))
+    definition
+        .child_by_field_name("name")
+        .map_or("", |n| text(n, source))
 }

@@ -39,7 +39,11 @@ pub fn collect(root: Node<'_>, source: &str) -> Vec<Definition> {
                         qualified_name: inner_scope.join("."),
                         name,
                         is_class,
-                        kind: if in_class { FunctionKind::Method } else { FunctionKind::Function },
+                        kind: if in_class {
+                            FunctionKind::Method
+                        } else {
+                            FunctionKind::Function
+                        },
                         span: span(child, definition, source),
                     });
                     if let Some(body) = definition.child_by_field_name("body") {
@@ -74,6 +78,10 @@ fn last_line(definition: Node<'_>) -> u32 {
     let last = named_children(body).last().unwrap_or(body);
     let end = last.end_position();
     // A node ending at column 0 ends with the newline of the previous line.
-    let row = if end.column == 0 && end.row > 0 { end.row - 1 } else { end.row };
+    let row = if end.column == 0 && end.row > 0 {
+        end.row - 1
+    } else {
+        end.row
+    };
     row as u32 + 1
 }
