@@ -1,3 +1,4 @@
 //! Language front ends: the only place that knows tree-sitter node kinds.
 
 pub mod python;
+pub mod tree;

@@ -12,7 +12,7 @@ pub struct CognitiveReport {
     pub total: u64,
     pub functions: Vec<CognitiveFunction>,
 }
-pub fn analyze(_root: tree_sitter::Node<'_>, _source: &str) -> CognitiveReport {
+pub fn analyze(_root: crate::lang::tree::Node<'_>, _source: &str) -> CognitiveReport {
     CognitiveReport {
         total: 0,
         functions: Vec::new(),

@@ -7,9 +7,8 @@
 
 use std::collections::HashMap;
 
-use tree_sitter::Node;
-
-use super::syntax::{block_statements, has_token, named_children, undecorated, unparenthesized};
+use super::syntax::{body_statements, undecorated, unparenthesized};
+use crate::lang::tree::Node;
 use crate::metrics::cyclomatic::class_complexity;
 
 /// radon's numbers for one file, keyed by definition start byte.
@@ -102,7 +101,7 @@ impl Visitor {
     }
 
     fn visit_children(&mut self, node: Node<'_>) {
-        for child in named_children(node) {
+        for child in node.named_children() {
             self.visit(child);
         }
     }
@@ -144,13 +143,6 @@ impl Visitor {
     }
 }
 
-fn body_statements(definition: Node<'_>) -> impl Iterator<Item = Node<'_>> {
-    definition
-        .child_by_field_name("body")
-        .into_iter()
-        .flat_map(block_statements)
-}
-
 /// The decision points a node adds by itself (children are visited apart).
 fn decision_points(node: Node<'_>) -> u64 {
     match node.kind() {
@@ -175,13 +167,14 @@ fn has_else(node: Node<'_>) -> bool {
 
 /// `try`: one per handler plus one for `else:`; `except*` (`TryStar`) counts 0.
 fn try_decision_points(node: Node<'_>) -> u64 {
-    let handlers: Vec<Node<'_>> = named_children(node)
+    let handlers: Vec<Node<'_>> = node
+        .named_children()
         .filter(|c| c.kind() == "except_clause")
         .collect();
-    if handlers.iter().any(|h| has_token(*h, "*")) {
+    if handlers.iter().any(|h| h.has_token("*")) {
         return 0;
     }
-    let has_else = named_children(node).any(|c| c.kind() == "else_clause");
+    let has_else = node.named_children().any(|c| c.kind() == "else_clause");
     handlers.len() as u64 + u64::from(has_else)
 }
 
@@ -191,7 +184,7 @@ fn match_decision_points(node: Node<'_>) -> u64 {
     let cases: Vec<Node<'_>> = node
         .child_by_field_name("body")
         .into_iter()
-        .flat_map(named_children)
+        .flat_map(|body| body.named_children())
         .filter(|c| c.kind() == "case_clause")
         .collect();
     let has_wildcard = cases.iter().any(|case| is_bare_capture(*case));
@@ -199,11 +192,12 @@ fn match_decision_points(node: Node<'_>) -> u64 {
 }
 
 fn is_bare_capture(case: Node<'_>) -> bool {
-    let patterns: Vec<Node<'_>> = named_children(case)
+    let patterns: Vec<Node<'_>> = case
+        .named_children()
         .filter(|c| c.kind() == "case_pattern")
         .collect();
     // `case a, b:` is a sequence pattern; a trailing comma makes one too.
-    if patterns.len() != 1 || has_token(case, ",") {
+    if patterns.len() != 1 || case.has_token(",") {
         return false;
     }
     is_capture_pattern(patterns[0])
@@ -211,15 +205,15 @@ fn is_bare_capture(case: Node<'_>) -> bool {
 
 fn is_capture_pattern(pattern: Node<'_>) -> bool {
     let pattern = unparenthesized(pattern);
-    let children: Vec<Node<'_>> = named_children(pattern).collect();
+    let children: Vec<Node<'_>> = pattern.named_children().collect();
     match pattern.kind() {
-        "case_pattern" if children.is_empty() => has_token(pattern, "_"),
+        "case_pattern" if children.is_empty() => pattern.has_token("_"),
         "case_pattern" if children.len() == 1 => is_capture_pattern(children[0]),
         // A dotted name is a value pattern; a single identifier captures.
         "dotted_name" => children.len() == 1,
         // `(x)` is a group, not a sequence, unless it has a comma.
         "tuple_pattern" => {
-            children.len() == 1 && !has_token(pattern, ",") && is_capture_pattern(children[0])
+            children.len() == 1 && !pattern.has_token(",") && is_capture_pattern(children[0])
         }
         _ => false,
     }
@@ -239,8 +233,9 @@ mod tests {
 
     /// (module total, function complexities in source order, class complexities in source order)
     fn cc(source: &str) -> (u64, Vec<u64>, Vec<u64>) {
-        let tree = parse(source);
-        let report = analyze(tree.root_node());
+        let parsed = parse(source);
+        let tree = super::super::test_tree(source);
+        let report = analyze(tree.root());
         let mut functions: Vec<(usize, u64)> = report.functions.into_iter().collect();
         functions.sort();
         let mut classes: Vec<(usize, u64)> = report.classes.into_iter().collect();

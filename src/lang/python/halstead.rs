@@ -9,10 +9,9 @@
 
 use std::collections::HashSet;
 
-use tree_sitter::Node;
-
 use super::literal::{decode_string, Number, StringValue};
-use super::syntax::{block_statements, named_children, text, undecorated, unparenthesized};
+use super::syntax::{undecorated, unparenthesized};
+use crate::lang::tree::Node;
 use crate::metrics::halstead::HalsteadCounts;
 
 /// The value part of an operand key, compared as Python's `==` would.
@@ -58,9 +57,8 @@ pub struct HalsteadScan {
 }
 
 /// Counts a module.
-pub fn analyze(root: Node<'_>, source: &str) -> HalsteadScan {
+pub fn analyze(root: Node<'_>) -> HalsteadScan {
     let mut walker = Walker {
-        source,
         total: Tally::default(),
         functions: Vec::new(),
     };
@@ -76,7 +74,6 @@ pub fn analyze(root: Node<'_>, source: &str) -> HalsteadScan {
 }
 
 struct Walker<'s> {
-    source: &'s str,
     total: Tally<'s>,
     functions: Vec<(usize, Tally<'s>)>,
 }
@@ -84,7 +81,7 @@ struct Walker<'s> {
 impl<'s> Walker<'s> {
     /// Visits a node. `context` is the enclosing function's name; `report`
     /// indexes the per-function tally the counts also go to.
-    fn walk(&mut self, node: Node<'_>, context: Option<&'s str>, report: Option<usize>) {
+    fn walk(&mut self, node: Node<'s>, context: Option<&'s str>, report: Option<usize>) {
         match node.kind() {
             "decorated_definition" => {
                 let definition = undecorated(node);
@@ -97,7 +94,7 @@ impl<'s> Walker<'s> {
             }
             "function_definition" => self.walk_function(node, report),
             "binary_operator" => {
-                let operator = operator_text(node, self.source);
+                let operator = operator_text(node);
                 self.count(
                     node,
                     binary_operator_name(operator),
@@ -107,7 +104,7 @@ impl<'s> Walker<'s> {
                 );
             }
             "unary_operator" => {
-                let name = match operator_text(node, self.source) {
+                let name = match operator_text(node) {
                     "-" => "USub",
                     "+" => "UAdd",
                     _ => "Invert",
@@ -128,7 +125,7 @@ impl<'s> Walker<'s> {
                 report,
             ),
             "augmented_assignment" => {
-                let operator = operator_text(node, self.source);
+                let operator = operator_text(node);
                 let name = binary_operator_name(operator.trim_end_matches('='));
                 self.count(
                     node,
@@ -144,33 +141,31 @@ impl<'s> Walker<'s> {
         }
     }
 
-    fn walk_children(&mut self, node: Node<'_>, context: Option<&'s str>, report: Option<usize>) {
-        for child in named_children(node) {
+    fn walk_children(&mut self, node: Node<'s>, context: Option<&'s str>, report: Option<usize>) {
+        for child in node.named_children() {
             self.walk(child, context, report);
         }
     }
 
     /// A def: only its body, under its own name; listed when not nested in another def.
-    fn walk_function(&mut self, node: Node<'_>, report: Option<usize>) {
-        let name = node
-            .child_by_field_name("name")
-            .map(|n| text(n, self.source));
+    fn walk_function(&mut self, node: Node<'s>, report: Option<usize>) {
+        let name = node.child_by_field_name("name").map(|n| n.text());
         let report = report.or_else(|| {
             self.functions.push((node.start_byte(), Tally::default()));
             Some(self.functions.len() - 1)
         });
         if let Some(body) = node.child_by_field_name("body") {
-            for statement in block_statements(body) {
+            for statement in body.named_children() {
                 self.walk(statement, name, report);
             }
         }
     }
 
     /// A merged `BoolOp`: one operator, every operand of the unparenthesised run.
-    fn walk_boolean(&mut self, node: Node<'_>, context: Option<&'s str>, report: Option<usize>) {
-        let operator = operator_text(node, self.source);
+    fn walk_boolean(&mut self, node: Node<'s>, context: Option<&'s str>, report: Option<usize>) {
+        let operator = operator_text(node);
         let mut operands = Vec::new();
-        collect_bool_operands(node, operator, self.source, &mut operands);
+        collect_bool_operands(node, operator, &mut operands);
         let name = if operator == "and" { "And" } else { "Or" };
         self.count_only(name, 1, &operands, context, report);
         for operand in operands {
@@ -178,13 +173,12 @@ impl<'s> Walker<'s> {
         }
     }
 
-    fn walk_comparison(&mut self, node: Node<'_>, context: Option<&'s str>, report: Option<usize>) {
-        let mut cursor = node.walk();
+    fn walk_comparison(&mut self, node: Node<'s>, context: Option<&'s str>, report: Option<usize>) {
         let operators: Vec<&'static str> = node
-            .children_by_field_name("operators", &mut cursor)
+            .children_by_field_name("operators")
             .map(|op| comparison_operator_name(op.kind()))
             .collect();
-        let operands: Vec<Node<'_>> = named_children(node).collect();
+        let operands: Vec<Node<'s>> = node.named_children().collect();
         for name in &operators {
             self.record_operator(name, report);
         }
@@ -195,9 +189,9 @@ impl<'s> Walker<'s> {
 
     fn count(
         &mut self,
-        node: Node<'_>,
+        node: Node<'s>,
         operator: &'static str,
-        operands: &[Node<'_>],
+        operands: &[Node<'s>],
         context: Option<&'s str>,
         report: Option<usize>,
     ) {
@@ -209,7 +203,7 @@ impl<'s> Walker<'s> {
         &mut self,
         operator: &'static str,
         operators: u64,
-        operands: &[Node<'_>],
+        operands: &[Node<'s>],
         context: Option<&'s str>,
         report: Option<usize>,
     ) {
@@ -234,13 +228,13 @@ impl<'s> Walker<'s> {
 
     fn count_operands(
         &mut self,
-        operands: &[Node<'_>],
+        operands: &[Node<'s>],
         context: Option<&'s str>,
         report: Option<usize>,
     ) {
         self.add_totals(0, operands.len() as u64, report);
         for operand in operands {
-            let key = (context, operand_key(*operand, self.source));
+            let key = (context, operand_key(*operand));
             if let Some(index) = report {
                 self.functions[index].1.operands.insert(key.clone());
             }
@@ -264,27 +258,22 @@ fn child_fields<'t>(node: Node<'t>, fields: &[&str]) -> Vec<Node<'t>> {
         .collect()
 }
 
-fn operator_text<'s>(node: Node<'_>, source: &'s str) -> &'s str {
+fn operator_text<'t>(node: Node<'t>) -> &'t str {
     node.child_by_field_name("operator")
-        .map_or("", |op| text(op, source))
+        .map_or("", |op| op.text())
 }
 
 /// Operands of a run of the same boolean operator, as CPython merges it:
 /// nested `boolean_operator`s with the same operator join the run unless
 /// parentheses separate them.
-fn collect_bool_operands<'t>(
-    node: Node<'t>,
-    operator: &str,
-    source: &str,
-    out: &mut Vec<Node<'t>>,
-) {
+fn collect_bool_operands<'t>(node: Node<'t>, operator: &str, out: &mut Vec<Node<'t>>) {
     let mut pending = vec![node];
     while let Some(current) = pending.pop() {
         for field in ["right", "left"] {
             let Some(child) = current.child_by_field_name(field) else {
                 continue;
             };
-            if child.kind() == "boolean_operator" && operator_text(child, source) == operator {
+            if child.kind() == "boolean_operator" && operator_text(child) == operator {
                 pending.push(child);
             } else {
                 out.push(child);
@@ -331,31 +320,31 @@ fn comparison_operator_name(kind: &str) -> &'static str {
 
 /// The operand key radon's `dispatch` computes: `Name.id`, `Attribute.attr`,
 /// `Constant.value`, or the node itself.
-fn operand_key<'s>(operand: Node<'_>, source: &'s str) -> Operand<'s> {
+fn operand_key(operand: Node<'_>) -> Operand<'_> {
     let node = unparenthesized(operand);
     let unique = Operand::Node(node.id());
     match node.kind() {
-        "identifier" | "keyword_identifier" => Operand::Text(text(node, source).into()),
+        "identifier" | "keyword_identifier" => Operand::Text(node.text().into()),
         "attribute" => node
             .child_by_field_name("attribute")
-            .map_or(unique, |attr| Operand::Text(text(attr, source).into())),
-        "integer" | "float" => Number::parse(text(node, source)).map_or(unique, Operand::Number),
+            .map_or(unique, |attr| Operand::Text(attr.text().into())),
+        "integer" | "float" => Number::parse(node.text()).map_or(unique, Operand::Number),
         "true" => Operand::Number(Number::from_bool(true)),
         "false" => Operand::Number(Number::from_bool(false)),
         "none" => Operand::None,
         "ellipsis" => Operand::Ellipsis,
-        "string" | "concatenated_string" => string_constant(node, source).unwrap_or(unique),
+        "string" | "concatenated_string" => string_constant(node).unwrap_or(unique),
         _ => unique,
     }
 }
 
 /// The value of a string literal (implicitly concatenated or not); `None`
 /// for f-strings, which are `JoinedStr` nodes and so unique operands.
-fn string_constant<'s>(node: Node<'_>, source: &'s str) -> Option<Operand<'s>> {
+fn string_constant(node: Node<'_>) -> Option<Operand<'_>> {
     let pieces: Vec<Node<'_>> = if node.kind() == "string" {
         vec![node]
     } else {
-        named_children(node)
+        node.named_children()
             .filter(|c| c.kind() == "string")
             .collect()
     };
@@ -363,14 +352,16 @@ fn string_constant<'s>(node: Node<'_>, source: &'s str) -> Option<Operand<'s>> {
     let mut bytes_value: Vec<u8> = Vec::new();
     let mut is_bytes = None;
     for piece in pieces {
-        let start = piece.child(0)?;
-        let end = piece.child(piece.child_count().checked_sub(1)?)?;
-        let opening = text(start, source);
+        let start = piece.first_child()?;
+        let end = piece.last_child()?;
+        let opening = start.text();
         let prefix = opening.trim_end_matches(['"', '\'']);
         if prefix.contains(['f', 'F', 't', 'T']) {
             return None;
         }
-        let body = source.get(start.end_byte()..end.start_byte())?;
+        let body = piece
+            .text()
+            .get(start.end_byte() - piece.start_byte()..end.start_byte() - piece.start_byte())?;
         match decode_string(prefix, body) {
             StringValue::Str(s) if is_bytes != Some(true) => {
                 is_bytes = Some(false);
@@ -399,8 +390,9 @@ mod tests {
         parser
             .set_language(&tree_sitter_python::LANGUAGE.into())
             .expect("grammar loads");
-        let tree = parser.parse(source, None).expect("parses");
-        analyze(tree.root_node(), source)
+        let parsed = parser.parse(source, None).expect("parses");
+        let tree = super::super::test_tree(source);
+        analyze(tree.root())
     }
 
     /// (N1, N2, h1, h2) of the file total, radon's test tuple order.

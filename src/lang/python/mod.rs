@@ -15,9 +15,11 @@ mod units;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
-use tree_sitter::{Node, Parser, Tree};
+use tree_sitter::{Language, Parser};
 
+use crate::lang::tree::{Node, SyntaxTree};
 use crate::metrics::halstead::HalsteadReport;
 use crate::metrics::maintainability::{maintainability_index, maintainability_rank, MiInputs};
 use crate::model::{Analysis, AnalysisError, ClassUnit, FileMetrics, FunctionUnit};
@@ -27,6 +29,8 @@ use crate::model::{Analysis, AnalysisError, ClassUnit, FileMetrics, FunctionUnit
 /// recursion bounded whatever the input.
 pub const MAX_TREE_DEPTH: usize = 3_000;
 
+static PYTHON: LazyLock<Language> = LazyLock::new(|| tree_sitter_python::LANGUAGE.into());
+
 thread_local! {
     /// One parser per thread, reused across files.
     static PARSER: RefCell<Parser> = RefCell::new(new_parser());
@@ -35,29 +39,43 @@ thread_local! {
 fn new_parser() -> Parser {
     let mut parser = Parser::new();
     parser
-        .set_language(&tree_sitter_python::LANGUAGE.into())
+        .set_language(&PYTHON)
         .expect("the bundled tree-sitter-python grammar matches the tree-sitter ABI");
     parser
 }
 
-/// Analyses one Python source text (BOM already removed).
-pub fn analyze(source: &str) -> Result<Analysis, AnalysisError> {
-    let tree = PARSER
+/// Parses and copies a source text into a [`SyntaxTree`].
+fn syntax_tree(source: &str) -> Result<SyntaxTree<'_>, AnalysisError> {
+    let parsed = PARSER
         .with(|parser| parser.borrow_mut().parse(source, None))
         .ok_or_else(|| AnalysisError::Syntax {
             message: "the parser gave up on this file".to_owned(),
             line: 1,
             column: 1,
         })?;
-    check_syntax(&tree, source)?;
-    let root = tree.root_node();
+    SyntaxTree::copy(&parsed, source, &PYTHON, MAX_TREE_DEPTH).map_err(|_| AnalysisError::TooDeep {
+        limit: MAX_TREE_DEPTH,
+    })
+}
+
+/// A syntax tree for unit tests of the visitors.
+#[cfg(test)]
+pub(crate) fn test_tree(source: &str) -> SyntaxTree<'_> {
+    syntax_tree(source).expect("test snippet parses")
+}
+
+/// Analyses one Python source text (BOM already removed).
+pub fn analyze(source: &str) -> Result<Analysis, AnalysisError> {
+    let tree = syntax_tree(source)?;
+    check_syntax(&tree)?;
+    let root = tree.root();
     let raw = raw::raw_counts(source).map_err(|err| AnalysisError::Syntax {
         message: err.to_string(),
         line: err.line,
         column: 1,
     })?;
     let cc = cyclomatic::analyze(root);
-    let hal = halstead::analyze(root, source);
+    let hal = halstead::analyze(root);
     let cog = cognitive::analyze(root, source);
 
     let total_halstead = HalsteadReport::from_counts(hal.total);
@@ -80,7 +98,7 @@ pub fn analyze(source: &str) -> Result<Analysis, AnalysisError> {
 
     let mut functions = Vec::new();
     let mut classes = Vec::new();
-    for definition in units::collect(root, source) {
+    for definition in units::collect(root) {
         if definition.is_class {
             classes.push(ClassUnit {
                 name: definition.name,
@@ -115,66 +133,35 @@ pub fn analyze(source: &str) -> Result<Analysis, AnalysisError> {
 }
 
 /// Fails on what CPython would not parse: tree-sitter error or missing
-/// nodes, Python 2 statements the grammar still accepts, and nesting deeper
-/// than [`MAX_TREE_DEPTH`].
-fn check_syntax(tree: &Tree, source: &str) -> Result<(), AnalysisError> {
-    let mut cursor = tree.walk();
-    let mut depth = 0usize;
-    let check_errors = tree.root_node().has_error();
-    loop {
-        let node = cursor.node();
-        if depth > MAX_TREE_DEPTH {
-            return Err(AnalysisError::TooDeep {
-                limit: MAX_TREE_DEPTH,
-            });
-        }
-        if let Some(message) = syntax_problem(node, check_errors) {
-            return Err(syntax_error_at(node, source, message));
-        }
-        let descend = check_errors && node.has_error() || node.child_count() > 0;
-        if descend && cursor.goto_first_child() {
-            depth += 1;
-            continue;
-        }
-        loop {
-            if cursor.goto_next_sibling() {
-                break;
+/// nodes, and Python 2 statements the grammar still accepts.
+fn check_syntax(tree: &SyntaxTree<'_>) -> Result<(), AnalysisError> {
+    for node in tree.nodes() {
+        let problem = if node.is_missing() {
+            Some(format!("expected '{}'", node.kind()))
+        } else if node.is_error() {
+            Some("invalid syntax".to_owned())
+        } else {
+            match node.kind() {
+                "print_statement" => {
+                    Some("Missing parentheses in call to 'print' (Python 2 syntax)".to_owned())
+                }
+                "exec_statement" => {
+                    Some("Missing parentheses in call to 'exec' (Python 2 syntax)".to_owned())
+                }
+                _ => None,
             }
-            if !cursor.goto_parent() {
-                return Ok(());
-            }
-            depth -= 1;
+        };
+        if let Some(message) = problem {
+            return Err(syntax_error_at(node, message));
         }
     }
+    Ok(())
 }
 
-fn syntax_problem(node: Node<'_>, check_errors: bool) -> Option<String> {
-    if check_errors && node.is_missing() {
-        return Some(format!("expected '{}'", node.kind()));
-    }
-    if check_errors && node.is_error() {
-        return Some("invalid syntax".to_owned());
-    }
-    match node.kind() {
-        "print_statement" => {
-            Some("Missing parentheses in call to 'print' (Python 2 syntax)".to_owned())
-        }
-        "exec_statement" => {
-            Some("Missing parentheses in call to 'exec' (Python 2 syntax)".to_owned())
-        }
-        _ => None,
-    }
-}
-
-fn syntax_error_at(node: Node<'_>, source: &str, message: String) -> AnalysisError {
-    let position = node.start_position();
-    let row_start = node.start_byte() - position.column;
-    let column = source
-        .get(row_start..node.start_byte())
-        .map_or(position.column, |s| s.chars().count());
+fn syntax_error_at(node: Node<'_>, message: String) -> AnalysisError {
     AnalysisError::Syntax {
         message,
-        line: position.row as u32 + 1,
-        column: column as u32 + 1,
+        line: node.start_position().row as u32 + 1,
+        column: node.start_char_column() as u32 + 1,
     }
 }

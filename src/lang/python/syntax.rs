@@ -1,19 +1,11 @@
-//! Small helpers over tree-sitter-python nodes shared by the Python visitors.
+//! Small helpers over Python syntax nodes shared by the visitors.
 
-use tree_sitter::Node;
-
-/// The source text of a node.
-pub fn text<'s>(node: Node<'_>, source: &'s str) -> &'s str {
-    source.get(node.byte_range()).unwrap_or("")
-}
+use crate::lang::tree::Node;
 
 /// Strips parentheses, which do not exist in CPython's AST.
 pub fn unparenthesized(mut node: Node<'_>) -> Node<'_> {
     while node.kind() == "parenthesized_expression" {
-        match node
-            .named_children(&mut node.walk())
-            .find(|c| c.kind() != "comment")
-        {
+        match node.named_children().next() {
             Some(inner) => node = inner,
             None => break,
         }
@@ -21,19 +13,12 @@ pub fn unparenthesized(mut node: Node<'_>) -> Node<'_> {
     node
 }
 
-/// The named children of a node, comments excluded.
-pub fn named_children(node: Node<'_>) -> impl Iterator<Item = Node<'_>> {
-    let mut cursor = node.walk();
-    let children: Vec<Node<'_>> = node
-        .named_children(&mut cursor)
-        .filter(|c| c.kind() != "comment")
-        .collect();
-    children.into_iter()
-}
-
-/// The statements of a `block` (a function, class or clause body).
-pub fn block_statements(block: Node<'_>) -> impl Iterator<Item = Node<'_>> {
-    named_children(block)
+/// The statements of a definition's body.
+pub fn body_statements<'t>(definition: Node<'t>) -> impl Iterator<Item = Node<'t>> {
+    definition
+        .child_by_field_name("body")
+        .into_iter()
+        .flat_map(|body| body.named_children())
 }
 
 /// The `function_definition` or `class_definition` a `decorated_definition` wraps.
@@ -45,18 +30,9 @@ pub fn undecorated(node: Node<'_>) -> Node<'_> {
     }
 }
 
-/// Whether a node has an anonymous child token of the given kind.
-pub fn has_token(node: Node<'_>, token: &str) -> bool {
-    let mut cursor = node.walk();
-    let found = node
-        .children(&mut cursor)
-        .any(|c| !c.is_named() && c.kind() == token);
-    found
-}
-
 /// The identifier a definition binds.
-pub fn definition_name<'s>(definition: Node<'_>, source: &'s str) -> &'s str {
+pub fn definition_name<'t>(definition: Node<'t>) -> &'t str {
     definition
         .child_by_field_name("name")
-        .map_or("", |n| text(n, source))
+        .map_or("", |n| n.text())
 }

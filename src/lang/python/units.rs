@@ -1,8 +1,7 @@
 //! Function and class discovery: every `def` and `class` with its qualified name.
 
-use tree_sitter::Node;
-
-use super::syntax::{definition_name, named_children, undecorated};
+use super::syntax::{definition_name, undecorated};
+use crate::lang::tree::Node;
 use crate::model::{FunctionKind, Span};
 
 /// A definition found in the file, before metrics are attached.
@@ -21,17 +20,17 @@ pub struct Definition {
 /// Lists every definition in source order, with dotted qualified names
 /// (`Outer.method.inner`). A def is a method when the nearest enclosing
 /// definition is a class, as radon decides it.
-pub fn collect(root: Node<'_>, source: &str) -> Vec<Definition> {
+pub fn collect(root: Node<'_>) -> Vec<Definition> {
     let mut found = Vec::new();
     let mut stack: Vec<(Node<'_>, Vec<String>, bool)> = vec![(root, Vec::new(), false)];
     while let Some((node, scope, in_class)) = stack.pop() {
         let mut pending = Vec::new();
-        for child in named_children(node) {
+        for child in node.named_children() {
             match child.kind() {
                 "function_definition" | "class_definition" | "decorated_definition" => {
                     let definition = undecorated(child);
                     let is_class = definition.kind() == "class_definition";
-                    let name = definition_name(definition, source).to_owned();
+                    let name = definition_name(definition).to_owned();
                     let mut inner_scope = scope.clone();
                     inner_scope.push(name.clone());
                     found.push(Definition {
@@ -44,7 +43,7 @@ pub fn collect(root: Node<'_>, source: &str) -> Vec<Definition> {
                         } else {
                             FunctionKind::Function
                         },
-                        span: span(child, definition, source),
+                        span: span(child, definition),
                     });
                     if let Some(body) = definition.child_by_field_name("body") {
                         pending.push((body, inner_scope, is_class));
@@ -60,22 +59,20 @@ pub fn collect(root: Node<'_>, source: &str) -> Vec<Definition> {
     found
 }
 
-fn span(outer: Node<'_>, definition: Node<'_>, source: &str) -> Span {
+fn span(outer: Node<'_>, definition: Node<'_>) -> Span {
     let start = definition.start_position();
-    let row_start = definition.start_byte() - start.column;
-    let line_start = source.get(row_start..definition.start_byte()).unwrap_or("");
     Span {
         line: start.row as u32 + 1,
         start_line: outer.start_position().row as u32 + 1,
         end_line: last_line(definition),
-        column: line_start.chars().count() as u32 + 1,
+        column: definition.start_char_column() as u32 + 1,
     }
 }
 
 /// The last line holding code of the definition (trailing comments excluded).
 fn last_line(definition: Node<'_>) -> u32 {
     let body = definition.child_by_field_name("body").unwrap_or(definition);
-    let last = named_children(body).last().unwrap_or(body);
+    let last = body.named_children().last().unwrap_or(body);
     let end = last.end_position();
     // A node ending at column 0 ends with the newline of the previous line.
     let row = if end.column == 0 && end.row > 0 {
