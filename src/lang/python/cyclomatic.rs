@@ -223,17 +223,8 @@ fn is_capture_pattern(pattern: Node<'_>) -> bool {
 mod tests {
     use super::*;
 
-    fn parse(source: &str) -> tree_sitter::Tree {
-        let mut parser = tree_sitter::Parser::new();
-        parser
-            .set_language(&tree_sitter_python::LANGUAGE.into())
-            .expect("grammar loads");
-        parser.parse(source, None).expect("parses")
-    }
-
     /// (module total, function complexities in source order, class complexities in source order)
     fn cc(source: &str) -> (u64, Vec<u64>, Vec<u64>) {
-        let parsed = parse(source);
         let tree = super::super::test_tree(source);
         let report = analyze(tree.root());
         let mut functions: Vec<(usize, u64)> = report.functions.into_iter().collect();

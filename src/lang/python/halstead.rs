@@ -386,11 +386,6 @@ mod tests {
     use super::*;
 
     fn scan(source: &str) -> HalsteadScan {
-        let mut parser = tree_sitter::Parser::new();
-        parser
-            .set_language(&tree_sitter_python::LANGUAGE.into())
-            .expect("grammar loads");
-        let parsed = parser.parse(source, None).expect("parses");
         let tree = super::super::test_tree(source);
         analyze(tree.root())
     }
