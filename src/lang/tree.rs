@@ -25,6 +25,7 @@ struct NodeData {
     kind: &'static str,
     field: Option<&'static str>,
     named: bool,
+    extra: bool,
     error: bool,
     missing: bool,
     start_byte: u32,
@@ -95,6 +96,7 @@ impl<'s> SyntaxTree<'s> {
                     .field_id()
                     .and_then(|id| language.field_name_for_id(id.get())),
                 named: node.is_named(),
+                extra: node.is_extra(),
                 error: node.is_error(),
                 missing: node.is_missing(),
                 start_byte: node.start_byte() as u32,
@@ -248,10 +250,9 @@ impl<'t> Node<'t> {
         }
     }
 
-    /// Named children, comments excluded.
+    /// Named children, extras (comments, line continuations) excluded.
     pub fn named_children(&self) -> impl Iterator<Item = Node<'t>> {
-        self.children()
-            .filter(|c| c.is_named() && c.kind() != "comment")
+        self.children().filter(|c| c.is_named() && !c.data().extra)
     }
 
     /// The first child with the given field name.

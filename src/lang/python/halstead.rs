@@ -135,6 +135,12 @@ impl<'s> Walker<'s> {
                     report,
                 );
             }
+            // `X | Y` in an annotation is a BinOp(BitOr) in CPython.
+            "union_type" => {
+                let operands: Vec<Node<'s>> = node.named_children().collect();
+                self.count(node, "BitOr", &operands, context, report);
+            }
+            "complex_pattern" => self.walk_complex_pattern(node, context, report),
             "boolean_operator" => self.walk_boolean(node, context, report),
             "comparison_operator" => self.walk_comparison(node, context, report),
             _ => self.walk_children(node, context, report),
@@ -142,8 +148,50 @@ impl<'s> Walker<'s> {
     }
 
     fn walk_children(&mut self, node: Node<'s>, context: Option<&'s str>, report: Option<usize>) {
-        for child in node.named_children() {
-            self.walk(child, context, report);
+        let mut minus = false;
+        for child in node.children() {
+            if child.is_named() {
+                // `case -1:` is a MatchValue holding UnaryOp(USub, 1).
+                if minus && is_number(child) && is_pattern(node) {
+                    self.count_only("USub", 1, &[child], context, report);
+                }
+                self.walk(child, context, report);
+            }
+            minus = child.kind() == "-" && !child.is_named();
+        }
+    }
+
+    /// `case -1 + 2j:` is a BinOp whose left side is a constant or a
+    /// UnaryOp(USub, constant) (a unique operand).
+    fn walk_complex_pattern(
+        &mut self,
+        node: Node<'s>,
+        context: Option<&'s str>,
+        report: Option<usize>,
+    ) {
+        let negated = node
+            .first_child()
+            .is_some_and(|c| c.kind() == "-" && !c.is_named());
+        let numbers: Vec<Node<'s>> = node.named_children().filter(|c| is_number(*c)).collect();
+        let operator = node
+            .children()
+            .filter(|c| !c.is_named())
+            .nth(usize::from(negated));
+        let (Some(left), Some(right), Some(operator)) = (numbers.first(), numbers.get(1), operator)
+        else {
+            return;
+        };
+        let name = if operator.kind() == "+" { "Add" } else { "Sub" };
+        let left_key = if negated {
+            Operand::Node(left.id())
+        } else {
+            operand_key(*left)
+        };
+        self.record_operator(name, report);
+        self.add_totals(1, 0, report);
+        self.count_operand_keys(vec![left_key, operand_key(*right)], context, report);
+        if negated {
+            self.count_only("USub", 1, &[*left], context, report);
         }
     }
 
@@ -232,9 +280,22 @@ impl<'s> Walker<'s> {
         context: Option<&'s str>,
         report: Option<usize>,
     ) {
-        self.add_totals(0, operands.len() as u64, report);
-        for operand in operands {
-            let key = (context, operand_key(*operand));
+        let keys: Vec<Operand<'s>> = operands
+            .iter()
+            .map(|operand| operand_key(*operand))
+            .collect();
+        self.count_operand_keys(keys, context, report);
+    }
+
+    fn count_operand_keys(
+        &mut self,
+        keys: Vec<Operand<'s>>,
+        context: Option<&'s str>,
+        report: Option<usize>,
+    ) {
+        self.add_totals(0, keys.len() as u64, report);
+        for value in keys {
+            let key = (context, value);
             if let Some(index) = report {
                 self.functions[index].1.operands.insert(key.clone());
             }
@@ -249,6 +310,14 @@ impl<'s> Walker<'s> {
         };
         std::iter::once(&mut self.total).chain(function)
     }
+}
+
+fn is_number(node: Node<'_>) -> bool {
+    matches!(node.kind(), "integer" | "float")
+}
+
+fn is_pattern(node: Node<'_>) -> bool {
+    node.kind().ends_with("_pattern")
 }
 
 fn child_fields<'t>(node: Node<'t>, fields: &[&str]) -> Vec<Node<'t>> {
@@ -321,10 +390,21 @@ fn comparison_operator_name(kind: &str) -> &'static str {
 /// The operand key radon's `dispatch` computes: `Name.id`, `Attribute.attr`,
 /// `Constant.value`, or the node itself.
 fn operand_key(operand: Node<'_>) -> Operand<'_> {
-    let node = unparenthesized(operand);
+    let mut node = unparenthesized(operand);
+    // Annotation wrappers (`type`) do not exist in CPython's AST.
+    while node.kind() == "type" {
+        match node.named_children().next() {
+            Some(inner) => node = unparenthesized(inner),
+            None => break,
+        }
+    }
     let unique = Operand::Node(node.id());
     match node.kind() {
         "identifier" | "keyword_identifier" => Operand::Text(node.text().into()),
+        "member_type" => node
+            .named_children()
+            .last()
+            .map_or(unique, |attr| Operand::Text(attr.text().into())),
         "attribute" => node
             .child_by_field_name("attribute")
             .map_or(unique, |attr| Operand::Text(attr.text().into())),
@@ -493,5 +573,27 @@ mod tests {
         assert_eq!(s.functions.len(), 2);
         assert_eq!(s.functions[0].1.total_operators, 2);
         assert_eq!(s.functions[1].1.total_operators, 1);
+    }
+
+    #[test]
+    fn line_continuations_are_not_operands() {
+        assert_eq!(totals("x = (a, b) < \\\n    (c, d)\n"), (1, 2, 1, 2));
+    }
+
+    #[test]
+    fn annotation_unions_are_bitor_binops() {
+        // One BitOr (a unique subscript, None) and one IsNot (a unique call, None): radon gives h2 = 3.
+        assert_eq!(
+            totals("x: Callable[[], int] | None = f(x) is not None\n"),
+            (2, 4, 2, 3)
+        );
+        assert_eq!(totals("class C:\n    y: a.b | c = 1\n"), (1, 2, 1, 2));
+    }
+
+    #[test]
+    fn match_value_patterns_hold_unary_and_binary_operators() {
+        let src = "match x:\n    case -0: pass\n    case 0 + 0j: pass\n    case -1 - 2j: pass\n    case {-0-0j: 1}: pass\n";
+        // USub(0); Add(0, 0j); Sub(USub(1) unique, 2j) + USub(1); Sub(USub(0) unique, 0j) + USub(0).
+        assert_eq!(totals(src), (6, 9, 3, 5));
     }
 }
