@@ -4,7 +4,7 @@ use rayon::prelude::*;
 
 use crate::lang::python;
 use crate::model::{AnalysisError, FileResult, Language};
-use crate::source::walk::SourceFile;
+use crate::source::{Reader, SourceFile};
 
 /// Stack size of analysis threads: the visitors recurse over syntax trees
 /// bounded by `python::MAX_TREE_DEPTH`.
@@ -14,17 +14,23 @@ const WORKER_STACK_BYTES: usize = 256 * 1024 * 1024;
 /// input order, whatever the thread count.
 pub fn analyze_files(
     files: &[SourceFile],
+    reader: &Reader<'_>,
     jobs: usize,
 ) -> Result<Vec<FileResult>, rayon::ThreadPoolBuildError> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
         .stack_size(WORKER_STACK_BYTES)
         .build()?;
-    Ok(pool.install(|| files.par_iter().map(analyze_file).collect()))
+    Ok(pool.install(|| {
+        files
+            .par_iter()
+            .map(|file| analyze_file(file, reader))
+            .collect()
+    }))
 }
 
-fn analyze_file(file: &SourceFile) -> FileResult {
-    match std::fs::read(&file.path) {
+fn analyze_file(file: &SourceFile, reader: &Reader<'_>) -> FileResult {
+    match reader.read(file) {
         Ok(bytes) => analyze_bytes(&file.display, file.language, &bytes),
         Err(err) => FileResult {
             path: file.display.clone(),

@@ -1,7 +1,7 @@
 //! `antipasta check [PATHS…]`.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
@@ -11,7 +11,9 @@ use crate::config::{settings_for, Settings};
 use crate::engine::analyze_files;
 use crate::gate::evaluate;
 use crate::report::{json, text, Summary};
-use crate::source::walk::{collect, repository_root};
+use crate::source::git::GitSource;
+use crate::source::walk::{collect, display_path, repository_root};
+use crate::source::{Origin, Reader, SourceFile};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -36,6 +38,10 @@ pub struct CheckArgs {
     /// Override a threshold: METRIC=VALUE (full name or cyc, cog, mai, vol, dif, eff).
     #[arg(short = 't', long = "threshold", value_name = "METRIC=VALUE", value_parser = parse_threshold)]
     pub thresholds: Vec<(Metric, f64)>,
+    /// Analyse the staged content of added and modified files (read from
+    /// the git index, never the worktree), limited to PATHS.
+    #[arg(long)]
+    pub staged: bool,
     /// Number of analysis threads (default: all cores).
     #[arg(short, long, value_name = "N", default_value_t = 0)]
     pub jobs: usize,
@@ -66,12 +72,26 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
     for (metric, value) in &args.thresholds {
         settings.override_threshold(*metric, *value);
     }
-    let base = repository_root(&cwd).unwrap_or_else(|| cwd.clone());
-    let (files, walk_errors) = collect(&args.paths, &cwd, &base, &settings);
-    for walk_error in &walk_errors {
-        let _ = writeln!(err, "antipasta: warning: {walk_error}");
-    }
-    let results = analyze_files(&files, args.jobs)
+    let git;
+    let (files, reader) = if args.staged {
+        git = GitSource::discover(&cwd)
+            .map_err(|e| format!("--staged needs a git repository: {e}"))?;
+        (
+            staged_files(&git, args, &cwd, &settings, err)?,
+            Reader::Git(&git),
+        )
+    } else {
+        let base = repository_root(&cwd).unwrap_or_else(|| cwd.clone());
+        let (files, walk_errors) = collect(&args.paths, &cwd, &base, &settings);
+        for walk_error in &walk_errors {
+            let _ = writeln!(err, "antipasta: warning: {walk_error}");
+        }
+        if !walk_errors.is_empty() && files.is_empty() {
+            return Err("nothing to analyse".to_owned());
+        }
+        (files, Reader::Filesystem)
+    };
+    let results = analyze_files(&files, &reader, args.jobs)
         .map_err(|e| format!("cannot start worker threads: {e}"))?;
     let violations = evaluate(&results, &settings);
     let summary = Summary::of(&results, &violations);
@@ -81,12 +101,65 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
     };
     out.write_all(rendered.as_bytes())
         .map_err(|e| format!("cannot write output: {e}"))?;
-    if !walk_errors.is_empty() && files.is_empty() {
-        return Ok(Outcome::Error);
-    }
     Ok(if summary.violations > 0 || summary.errors > 0 {
         Outcome::Failed
     } else {
         Outcome::Clean
     })
+}
+
+/// The staged files under the requested paths, minus config ignores
+/// (which apply here even to named paths: pre-commit names every file).
+fn staged_files(
+    git: &GitSource,
+    args: &CheckArgs,
+    cwd: &Path,
+    settings: &Settings,
+    err: &mut dyn Write,
+) -> Result<Vec<SourceFile>, String> {
+    let root = git
+        .workdir()
+        .ok_or("--staged needs a repository with a worktree")?;
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let cwd = cwd.canonicalize().unwrap_or_else(|_| cwd.to_path_buf());
+    let pathspecs: Vec<String> = args
+        .paths
+        .iter()
+        .map(|path| display_path(&normalize(&cwd.join(path)), &root))
+        .collect();
+    let staged = git.staged(&pathspecs).map_err(|e| e.to_string())?;
+    if !staged.unmerged.is_empty() {
+        for path in &staged.unmerged {
+            let _ = writeln!(
+                err,
+                "antipasta: error: {path}: unmerged (resolve the conflict and stage the result)"
+            );
+        }
+        return Err(format!("{} unmerged path(s)", staged.unmerged.len()));
+    }
+    Ok(staged
+        .files
+        .into_iter()
+        .filter(|file| !settings.ignore.is_match(&file.path))
+        .map(|file| SourceFile {
+            display: file.path,
+            origin: Origin::Blob(file.blob),
+            language: file.language,
+        })
+        .collect())
+}
+
+/// Removes `.` and `..` components without touching the filesystem.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }

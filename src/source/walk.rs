@@ -4,18 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
+use super::{Origin, SourceFile};
 use crate::config::Settings;
 use crate::model::Language;
-
-/// A file to analyse.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct SourceFile {
-    /// Path relative to the base, `/`-separated (the sort key and the displayed path).
-    pub display: String,
-    /// Path to read.
-    pub path: PathBuf,
-    pub language: Language,
-}
 
 /// A path that could not be walked.
 #[derive(Debug, thiserror::Error)]
@@ -53,7 +44,7 @@ pub fn collect(
             if let Some(language) = Language::from_path(&absolute) {
                 files.push(SourceFile {
                     display: display_path(&absolute, base),
-                    path: absolute,
+                    origin: Origin::Path(absolute),
                     language,
                 });
             }
@@ -69,7 +60,7 @@ pub fn collect(
         walk_directory(&absolute, base, settings, &mut files, &mut errors);
     }
     files.sort();
-    files.dedup_by(|a, b| a.path == b.path);
+    files.dedup_by(|a, b| a.origin == b.origin);
     (files, errors)
 }
 
@@ -113,7 +104,7 @@ fn walk_directory(
         }
         files.push(SourceFile {
             display,
-            path,
+            origin: Origin::Path(path),
             language,
         });
     }

@@ -1,0 +1,184 @@
+//! Git access through gix: the only code that opens repositories. Reads
+//! the index, trees and blobs; never writes to the worktree, the index or refs.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use gix::bstr::ByteSlice;
+use gix::ObjectId;
+
+use crate::model::Language;
+
+/// What went wrong talking to git, with the path or object involved.
+#[derive(Debug, thiserror::Error)]
+pub enum GitError {
+    #[error("{path}: not inside a git repository")]
+    NotARepository { path: PathBuf },
+    #[error("{path}: cannot open the git repository: {message}")]
+    Open { path: PathBuf, message: String },
+    #[error("cannot read the git index: {message}")]
+    Index { message: String },
+    #[error("cannot resolve HEAD: {message}")]
+    Head { message: String },
+    #[error("cannot read git object {id}: {message}")]
+    Object { id: ObjectId, message: String },
+}
+
+/// A file as git stores it: path relative to the repository root and blob id.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct GitFile {
+    pub path: String,
+    pub blob: ObjectId,
+    pub language: Language,
+}
+
+/// The staged side of a commit in preparation.
+#[derive(Debug, Default)]
+pub struct Staged {
+    /// Added, modified, copied or renamed files, as staged.
+    pub files: Vec<GitFile>,
+    /// Paths with merge conflicts (index stages 1–3).
+    pub unmerged: Vec<String>,
+}
+
+/// An opened repository, shareable across analysis threads.
+pub struct GitSource {
+    repo: gix::ThreadSafeRepository,
+    workdir: Option<PathBuf>,
+}
+
+impl GitSource {
+    /// Finds the repository containing `dir`, honouring `GIT_DIR` and
+    /// `GIT_INDEX_FILE` as git hooks set them.
+    pub fn discover(dir: &Path) -> Result<Self, GitError> {
+        let in_repository = std::env::var_os("GIT_DIR").is_some()
+            || dir
+                .ancestors()
+                .any(|ancestor| ancestor.join(".git").exists());
+        if !in_repository {
+            return Err(GitError::NotARepository {
+                path: dir.to_owned(),
+            });
+        }
+        let repo = gix::discover_with_environment_overrides(dir).map_err(|err| GitError::Open {
+            path: dir.to_owned(),
+            message: err.to_string(),
+        })?;
+        let workdir = repo.workdir().map(Path::to_path_buf);
+        Ok(GitSource {
+            repo: repo.into_sync(),
+            workdir,
+        })
+    }
+
+    /// The worktree root, if the repository has one.
+    pub fn workdir(&self) -> Option<&Path> {
+        self.workdir.as_deref()
+    }
+
+    /// Staged files whose content differs from HEAD (all of them on an unborn
+    /// HEAD), limited to `pathspecs` (repository-relative paths or directory
+    /// prefixes) when any are given. Deletions, intent-to-add entries,
+    /// symlinks and submodules are skipped.
+    pub fn staged(&self, pathspecs: &[String]) -> Result<Staged, GitError> {
+        let repo = self.repo.to_thread_local();
+        let index = repo.index_or_empty().map_err(|e| GitError::Index {
+            message: e.to_string(),
+        })?;
+        let head = head_tree_blobs(&repo)?;
+        let mut staged = Staged::default();
+        for entry in index.entries() {
+            let path = entry.path(&index).to_str_lossy().into_owned();
+            if !matches_pathspec(&path, pathspecs) {
+                continue;
+            }
+            if entry.stage() != gix::index::entry::Stage::Unconflicted {
+                if staged.unmerged.last() != Some(&path) {
+                    staged.unmerged.push(path);
+                }
+                continue;
+            }
+            let is_file = matches!(
+                entry.mode,
+                gix::index::entry::Mode::FILE | gix::index::entry::Mode::FILE_EXECUTABLE
+            );
+            if !is_file
+                || entry
+                    .flags
+                    .contains(gix::index::entry::Flags::INTENT_TO_ADD)
+            {
+                continue;
+            }
+            if head.get(path.as_str()) == Some(&entry.id) {
+                continue;
+            }
+            if let Some(language) = Language::from_path(Path::new(&path)) {
+                staged.files.push(GitFile {
+                    path,
+                    blob: entry.id,
+                    language,
+                });
+            }
+        }
+        staged.files.sort();
+        Ok(staged)
+    }
+
+    /// The content of a blob.
+    pub fn read_blob(&self, id: ObjectId) -> Result<Vec<u8>, GitError> {
+        let repo = self.repo.to_thread_local();
+        let object = repo.find_object(id).map_err(|e| GitError::Object {
+            id,
+            message: e.to_string(),
+        })?;
+        Ok(object.detach().data)
+    }
+}
+
+/// Path → blob id of every file in HEAD's tree (empty for an unborn HEAD).
+fn head_tree_blobs(repo: &gix::Repository) -> Result<HashMap<String, ObjectId>, GitError> {
+    let head_error = |e: &dyn std::fmt::Display| GitError::Head {
+        message: e.to_string(),
+    };
+    let tree_id = repo.head_tree_id_or_empty().map_err(|e| head_error(&e))?;
+    let tree = repo.find_tree(tree_id).map_err(|e| head_error(&e))?;
+    let mut recorder = gix::traverse::tree::Recorder::default();
+    tree.traverse()
+        .breadthfirst(&mut recorder)
+        .map_err(|e| head_error(&e))?;
+    Ok(recorder
+        .records
+        .into_iter()
+        .filter(|entry| entry.mode.is_blob())
+        .map(|entry| (entry.filepath.to_str_lossy().into_owned(), entry.oid))
+        .collect())
+}
+
+/// Whether `path` is one of `pathspecs` or lies under one (all when empty).
+fn matches_pathspec(path: &str, pathspecs: &[String]) -> bool {
+    pathspecs.is_empty()
+        || pathspecs.iter().any(|spec| {
+            let spec = spec.trim_end_matches('/');
+            spec.is_empty()
+                || spec == "."
+                || path == spec
+                || path
+                    .strip_prefix(spec)
+                    .is_some_and(|rest| rest.starts_with('/'))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pathspecs_match_files_and_directories() {
+        let specs = vec!["src".to_owned(), "setup.py".to_owned()];
+        assert!(matches_pathspec("src/a.py", &specs));
+        assert!(matches_pathspec("setup.py", &specs));
+        assert!(!matches_pathspec("srcx/a.py", &specs));
+        assert!(matches_pathspec("anything.py", &[]));
+        assert!(matches_pathspec("a/b.py", &[".".to_owned()]));
+    }
+}
