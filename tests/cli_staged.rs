@@ -1,0 +1,184 @@
+//! `antipasta check --staged` against real repositories built with the git CLI.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .status()
+        .expect("git runs");
+    assert!(status.success(), "git {args:?} failed");
+}
+
+fn repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    dir
+}
+
+fn check(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_antipasta"))
+        .arg("check")
+        .arg("--staged")
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("antipasta runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+const SIMPLE: &str = "def f(a):\n    return a\n";
+const BRANCHY: &str = "def f(a, b):\n    if a and b:\n        return a\n    return b\n";
+
+/// Everything git keeps for the worktree and index, to prove nothing changed.
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        for entry in std::fs::read_dir(&current).expect("readable dir") {
+            let path = entry.expect("entry").path();
+            let relative = path
+                .strip_prefix(dir)
+                .expect("inside")
+                .to_string_lossy()
+                .into_owned();
+            if relative.starts_with(".git/") && relative != ".git/index" {
+                continue;
+            }
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                files.push((relative, std::fs::read(&path).expect("readable file")));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn first_commit_on_unborn_head_is_judged() {
+    let dir = repo();
+    std::fs::write(dir.path().join("a.py"), BRANCHY).expect("write");
+    git(dir.path(), &["add", "a.py"]);
+    let output = check(dir.path(), &["-t", "cyc=2"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).contains("a.py:1:1: cyclomatic_complexity 3 (limit <= 2) in f"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn staged_content_is_judged_not_the_worktree_in_both_directions() {
+    let dir = repo();
+    std::fs::write(dir.path().join("a.py"), SIMPLE).expect("write");
+    git(dir.path(), &["add", "a.py"]);
+    git(dir.path(), &["commit", "-qm", "init"]);
+    // Complex in the worktree only: the staged (simple) version passes... but it equals HEAD, so nothing is staged.
+    std::fs::write(dir.path().join("a.py"), BRANCHY).expect("write");
+    let output = check(dir.path(), &["-t", "cyc=2", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        stdout(&output).contains("\"files\": []"),
+        "{}",
+        stdout(&output)
+    );
+    // Complex staged, simple (different) in the worktree: the staged version fails.
+    git(dir.path(), &["add", "a.py"]);
+    std::fs::write(dir.path().join("a.py"), "def f(a):\n    return a + 1\n").expect("write");
+    let output = check(dir.path(), &["-t", "cyc=2"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    // Simple staged, complex in the worktree: passes.
+    std::fs::write(dir.path().join("a.py"), "def f(a):\n    return a - 1\n").expect("write");
+    git(dir.path(), &["add", "a.py"]);
+    std::fs::write(dir.path().join("a.py"), BRANCHY).expect("write");
+    let output = check(dir.path(), &["-t", "cyc=2"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+}
+
+#[test]
+fn deletions_and_intent_to_add_are_skipped_and_paths_restrict() {
+    let dir = repo();
+    std::fs::write(dir.path().join("gone.py"), BRANCHY).expect("write");
+    std::fs::write(dir.path().join("kept.py"), SIMPLE).expect("write");
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-qm", "init"]);
+    git(dir.path(), &["rm", "-q", "gone.py"]);
+    std::fs::write(dir.path().join("later.py"), BRANCHY).expect("write");
+    git(dir.path(), &["add", "-N", "later.py"]);
+    std::fs::create_dir(dir.path().join("sub dir")).expect("mkdir");
+    std::fs::write(dir.path().join("sub dir/ünï.py"), BRANCHY).expect("write");
+    std::fs::write(dir.path().join("other.py"), BRANCHY).expect("write");
+    git(dir.path(), &["add", "sub dir", "other.py"]);
+    let output = check(dir.path(), &["-t", "cyc=2", "-q"]);
+    let text = stdout(&output);
+    assert_eq!(text.lines().count(), 2, "{text}");
+    assert!(text.contains("other.py:1:1"), "{text}");
+    assert!(text.contains("sub dir/ünï.py:1:1"), "{text}");
+    let output = check(dir.path(), &["-t", "cyc=2", "-q", "sub dir"]);
+    assert_eq!(stdout(&output).lines().count(), 1);
+    let output = check(&dir.path().join("sub dir"), &["-t", "cyc=2", "-q", "."]);
+    assert_eq!(stdout(&output).lines().count(), 1, "{}", stdout(&output));
+}
+
+#[test]
+fn unmerged_paths_are_reported_clearly() {
+    let dir = repo();
+    std::fs::write(dir.path().join("a.py"), SIMPLE).expect("write");
+    git(dir.path(), &["add", "a.py"]);
+    git(dir.path(), &["commit", "-qm", "init"]);
+    git(dir.path(), &["checkout", "-qb", "other"]);
+    std::fs::write(dir.path().join("a.py"), "def f(a):\n    return 1\n").expect("write");
+    git(dir.path(), &["commit", "-qam", "other"]);
+    git(dir.path(), &["checkout", "-q", "main"]);
+    std::fs::write(dir.path().join("a.py"), "def f(a):\n    return 2\n").expect("write");
+    git(dir.path(), &["commit", "-qam", "main"]);
+    let merge = Command::new("git")
+        .args(["merge", "-q", "other"])
+        .current_dir(dir.path())
+        .output()
+        .expect("git runs");
+    assert!(!merge.status.success(), "the merge conflicts");
+    let output = check(dir.path(), &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("a.py: unmerged"));
+}
+
+#[test]
+fn outside_a_repository_staged_is_a_usage_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let output = check(dir.path(), &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("needs a git repository"));
+}
+
+#[test]
+fn worktree_and_index_are_unchanged_by_a_run() {
+    let dir = repo();
+    std::fs::write(dir.path().join("a.py"), SIMPLE).expect("write");
+    git(dir.path(), &["add", "a.py"]);
+    git(dir.path(), &["commit", "-qm", "init"]);
+    std::fs::write(dir.path().join("a.py"), BRANCHY).expect("write");
+    git(dir.path(), &["add", "a.py"]);
+    std::fs::write(dir.path().join("a.py"), SIMPLE).expect("write");
+    let before = snapshot(dir.path());
+    check(dir.path(), &["-t", "cyc=2"]);
+    Command::new(env!("CARGO_BIN_EXE_antipasta"))
+        .args(["check", "."])
+        .current_dir(dir.path())
+        .output()
+        .expect("runs");
+    assert_eq!(snapshot(dir.path()), before);
+}
