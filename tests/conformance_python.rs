@@ -313,6 +313,7 @@ fn python_corpus_matches_radon_and_complexipy() {
 
     let known = known_differences();
     let mut unexplained = Vec::new();
+    let mut over_budget = Vec::new();
     println!(
         "\n{:<24} {:>8} {:>10} {:>9}",
         "metric", "units", "mismatch", "match %"
@@ -324,11 +325,12 @@ fn python_corpus_matches_radon_and_complexipy() {
             "{metric:<24} {compared:>8} {:>10} {rate:>8.3}%",
             mismatches.len()
         );
-        assert!(
-            mismatches.len() as f64 <= 0.001 * *compared as f64,
-            "{metric}: {} mismatches exceed 0.1 % of {compared} units",
-            mismatches.len()
-        );
+        if mismatches.len() as f64 > 0.001 * *compared as f64 {
+            over_budget.push(format!(
+                "{metric}: {} mismatches exceed 0.1 % of {compared} units",
+                mismatches.len()
+            ));
+        }
         for (path, detail) in mismatches {
             if !known.contains(&(path.clone(), metric.to_string())) {
                 unexplained.push(format!("{path} {metric}: {detail}"));
@@ -340,9 +342,16 @@ fn python_corpus_matches_radon_and_complexipy() {
         error_agreement.0
     );
     unexplained.extend(error_agreement.1);
+    let shown: Vec<&String> = unexplained.iter().take(60).collect();
     assert!(
-        unexplained.is_empty(),
-        "differences not listed in fixtures/KNOWN_DIFFERENCES.md:\n{}",
-        unexplained.join("\n")
+        unexplained.is_empty() && over_budget.is_empty(),
+        "{}\n{} differences not listed in fixtures/KNOWN_DIFFERENCES.md (first 60):\n{}",
+        over_budget.join("\n"),
+        unexplained.len(),
+        shown
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
     );
 }
