@@ -485,7 +485,12 @@ impl<'s> Ctx<'s> {
     /// score 0 and are not descended into.
     fn bool_ops(&self, expr: Node<'_>, n: u64) -> u64 {
         match expr.kind() {
-            "parenthesized_expression" => kids(expr).first().map_or(0, |e| self.bool_ops(*e, n)),
+            // `as_pattern` only reaches here from a `with` item, where
+            // tree-sitter may attach `as x` to the last operand of a trailing
+            // conditional or lambda; the target is never scanned.
+            "parenthesized_expression" | "as_pattern" => {
+                kids(expr).first().map_or(0, |e| self.bool_ops(*e, n))
+            }
             "boolean_operator" => self.operator_sequences(expr, None),
             "not_operator" | "unary_operator" => expr
                 .child_by_field_name("argument")
@@ -497,6 +502,10 @@ impl<'s> Ctx<'s> {
             | "expression_list"
             | "pattern_list" => self.sum_bool_ops(kids(expr), n),
             "conditional_expression" => match kids(expr).as_slice() {
+                // tree-sitter reads `x := a if b else c` as `(x := a) if b
+                // else c`; a bare walrus can't be a conditional's body, so
+                // this is ruff's walrus, which scans to 0.
+                [body, ..] if body.kind() == "named_expression" => 0,
                 [body, test, orelse] => {
                     1 + n
                         + self.bool_ops(*test, n)
@@ -940,4 +949,601 @@ fn eat_word(bytes: &[u8], i: usize, word: &str) -> Option<usize> {
         .get(i..end)
         .filter(|candidate| candidate.eq_ignore_ascii_case(word.as_bytes()))
         .map(|_| end)
+}
+
+#[cfg(test)]
+mod tests {
+    //! Expected values come from running complexipy 8.3.0's
+    //! `code_complexity(source)` on the same source.
+
+    use super::*;
+
+    fn parse(source: &str) -> tree_sitter::Tree {
+        let mut parser = tree_sitter::Parser::new();
+        parser
+            .set_language(&tree_sitter_python::LANGUAGE.into())
+            .expect("tree-sitter-python loads");
+        parser.parse(source, None).expect("parser returns a tree")
+    }
+
+    fn run(source: &str) -> CognitiveReport {
+        let tree = parse(source);
+        assert!(
+            !tree.root_node().has_error(),
+            "tree-sitter error in {source:?}"
+        );
+        analyze(tree.root_node(), source)
+    }
+
+    /// Checks the file total and each function's (name, line_start,
+    /// line_end, complexity), in order.
+    fn check(source: &str, total: u64, functions: &[(&str, u32, u32, u64)]) {
+        let report = run(source);
+        let got: Vec<(&str, u32, u32, u64)> = report
+            .functions
+            .iter()
+            .map(|f| (f.name.as_str(), f.line_start, f.line_end, f.complexity))
+            .collect();
+        assert_eq!(got, functions, "functions of {source:?}");
+        assert_eq!(report.total, total, "total of {source:?}");
+    }
+
+    #[test]
+    fn node_start_byte_is_the_function_definition() {
+        let source = "import x\n\n@deco\n@other(1)\nasync def f():\n    pass\n\ndef g(): pass\n";
+        let report = run(source);
+        let starts: Vec<(u32, usize)> = report
+            .functions
+            .iter()
+            .map(|f| (f.line_start, f.node_start_byte))
+            .collect();
+        let async_def = source.find("async def").expect("async def");
+        let def_g = source.find("def g").expect("def g");
+        assert_eq!(starts, vec![(3, async_def), (8, def_g)]);
+    }
+
+    #[test]
+    fn empty_and_comment_only_sources() {
+        check("", 0, &[]);
+        check("# complexipy: ignore\n", 0, &[]);
+        check("\"\"\"doc\"\"\"\n", 0, &[]);
+    }
+
+    #[test]
+    fn broken_trees_do_not_panic() {
+        for source in [
+            "def f(:\n    if a and\n",
+            "class A:\n    def m(self\n",
+            "@deco\n",
+            "x = (a if b\n",
+            "def f():\n    (bar.\nbaz)\n",
+            "if a:\n    # complexipy: ignore\n    def",
+            "\u{feff}def f(): pass\r\n",
+        ] {
+            let tree = parse(source);
+            let _ = analyze(tree.root_node(), source);
+        }
+    }
+
+    #[test]
+    fn g01_elif_chain() {
+        check(
+            "def f(a, b, c):\n    if a and b: return 1\n    elif b or c: return 2\n    elif c: return 3\n    else: return 4\n",
+            6,
+            &[("f", 1, 5, 6)],
+        );
+    }
+
+    #[test]
+    fn g02_else_then_if() {
+        check(
+            "def f(a, b):\n    if a: return 1\n    else:\n        if b: return 2\n",
+            4,
+            &[("f", 1, 4, 4)],
+        );
+    }
+
+    #[test]
+    fn g03_mixed_sequences() {
+        check(
+            "def f(a, b, c, d):\n    if a and b or c and d: return 1\n    return 0\n",
+            4,
+            &[("f", 1, 3, 4)],
+        );
+    }
+
+    #[test]
+    fn g04_parenthesised_or() {
+        check(
+            "def f(a, b, c, d):\n    return (a and b) or (c or d)\n",
+            2,
+            &[("f", 1, 2, 2)],
+        );
+    }
+
+    #[test]
+    fn g05_negated_groups() {
+        check(
+            "def f(a, b, c):\n    if not (a and b) or not (b or c): return 1\n",
+            4,
+            &[("f", 1, 2, 4)],
+        );
+    }
+
+    #[test]
+    fn g06_loop_else() {
+        check(
+            "def f(xs):\n    for x in xs:\n        if x: break\n    else: return None\n    while xs: xs.pop()\n    else: pass\n",
+            4,
+            &[("f", 1, 6, 4)],
+        );
+    }
+
+    #[test]
+    fn g07_try_handlers() {
+        check(
+            "def f():\n    try: a()\n    except ValueError: b()\n    except (TypeError, KeyError): c()\n    else: d()\n    finally: e()\n",
+            2,
+            &[("f", 1, 6, 2)],
+        );
+    }
+
+    #[test]
+    fn g08_except_star() {
+        check(
+            "def f():\n    try: a()\n    except* ValueError: b()\n    except* TypeError: c()\n",
+            2,
+            &[("f", 1, 4, 2)],
+        );
+    }
+
+    #[test]
+    fn g09_with_assert() {
+        check(
+            "def f(a, b):\n    with open(a) as fh:\n        assert a and b, \"msg\"\n        return fh.read()\n",
+            1,
+            &[("f", 1, 4, 1)],
+        );
+    }
+
+    #[test]
+    fn g10_comprehensions() {
+        check(
+            "def f(xs):\n    a = [x for x in xs if x if x > 1]\n    b = {x: y for x in xs for y in xs if x != y}\n    c = {x for x in xs if x and x > 2}\n",
+            9,
+            &[("f", 1, 4, 9)],
+        );
+    }
+
+    #[test]
+    fn g11_lambdas() {
+        check(
+            "def f(xs):\n    key = lambda x: x if x > 0 else -x\n    return sorted(xs, key=lambda y: y if y else 0), key\n",
+            2,
+            &[("f", 1, 3, 2)],
+        );
+    }
+
+    #[test]
+    fn g12_nested_ternary() {
+        check(
+            "def f(a, b):\n    return 1 if a else (2 if b else 3)\n",
+            3,
+            &[("f", 1, 2, 3)],
+        );
+    }
+
+    #[test]
+    fn g13_match_guards_ignored() {
+        check(
+            "def f(cmd):\n    match cmd:\n        case \"go\": pass\n        case [x, y] if x and y: pass\n        case other: pass\n",
+            1,
+            &[("f", 1, 5, 1)],
+        );
+    }
+
+    #[test]
+    fn g14_nested_def() {
+        check(
+            "def outer(a):\n    def inner(b):\n        if b: return 1\n        return 0\n    if a: return inner(a)\n    return 0\n",
+            3,
+            &[("outer", 1, 6, 3)],
+        );
+    }
+
+    #[test]
+    fn g15_decorator_shape() {
+        check(
+            "def deco(fn):\n    def wrapper(*args):\n        if args: return fn(*args)\n        return None\n    return wrapper\n",
+            1,
+            &[("deco", 1, 5, 1)],
+        );
+    }
+
+    #[test]
+    fn g15_docstring_breaks_decorator_shape() {
+        check(
+            "def deco(fn):\n    \"\"\"Doc.\"\"\"\n    def wrapper(*args):\n        if args: return fn(*args)\n        return None\n    return wrapper\n",
+            2,
+            &[("deco", 1, 6, 2)],
+        );
+    }
+
+    #[test]
+    fn g16_class_discovery() {
+        check(
+            "class A:\n    x = 1 if flag else 2\n    def m(self, a):\n        if a: return 1\n    async def n(self, b):\n        for i in b:\n            if i and b: pass\n    class Inner:\n        def q(self):\n            if self: pass\n",
+            6,
+            &[("A::m", 3, 4, 1), ("A::n", 5, 7, 4), ("A::Inner::q", 9, 10, 1)],
+        );
+    }
+
+    #[test]
+    fn g17_recursion_counted_once() {
+        check(
+            "def fact(n):\n    if n <= 1: return 1\n    return n * fact(n - 1) + fact(n - 2)\n",
+            2,
+            &[("fact", 1, 3, 2)],
+        );
+    }
+
+    #[test]
+    fn g18_nesting() {
+        check(
+            "def f(a, b, c):\n    for i in a:\n        while b:\n            if c:\n                try: pass\n                except Exception:\n                    if i: pass\n",
+            15,
+            &[("f", 1, 7, 15)],
+        );
+    }
+
+    #[test]
+    fn g19_limited_scan() {
+        check(
+            "def f(a, b):\n    g(a and b); g(x=a and b); y = (a and b) + 1; z = [a or b]; return not a\n",
+            2,
+            &[("f", 1, 2, 2)],
+        );
+    }
+
+    #[test]
+    fn g20_def_under_module_if() {
+        check(
+            "import sys\nX = 1 if sys else 2\nif sys.argv:\n    def f(a):\n        if a: return 1\n        return 0\n",
+            3,
+            &[("f", 4, 6, 1)],
+        );
+    }
+
+    #[test]
+    fn g21_try_else_in_loop() {
+        check(
+            "def f(g):\n    while True:\n        try: x = g()\n        except StopIteration: break\n        else:\n            if x: continue\n",
+            5,
+            &[("f", 1, 6, 5)],
+        );
+    }
+
+    #[test]
+    fn g22_decorator_line_and_defaults() {
+        check(
+            "import functools\n\n@functools.lru_cache(maxsize=None if X else 3)\ndef f(a=1 if Y else 2): return a\n",
+            0,
+            &[("f", 3, 4, 0)],
+        );
+    }
+
+    #[test]
+    fn g23_not_resets_sequence() {
+        check(
+            "def f(a, b):\n    while a and b or not a: pass\n",
+            3,
+            &[("f", 1, 2, 3)],
+        );
+    }
+
+    #[test]
+    fn g24_ternary_in_operand() {
+        check(
+            "def f(a, b, c, d):\n    x = a and (b if c else d)\n",
+            1,
+            &[("f", 1, 2, 1)],
+        );
+    }
+
+    /// E.5: boolean sequences, 8.3.0 column.
+    #[test]
+    fn e5_boolean_sequences() {
+        let cases: &[(&str, u64)] = &[
+            ("a and b and c", 1),
+            ("a and b or c and d", 3),
+            ("a or (b and (c or d))", 3),
+            ("(a or b) and (c or d)", 3),
+            ("(a and b) or (c or d)", 2),
+            ("a and b or not a", 2),
+            ("not (a and b) or not (b or c)", 3),
+            ("not (a and b)", 1),
+            ("a and not b", 1),
+            ("a or b and c or d", 2),
+            ("a or (b or c)", 1),
+        ];
+        for &(expr, expected) in cases {
+            let source = format!("def f(a, b, c, d):\n    return {expr}\n");
+            check(&source, expected, &[("f", 1, 2, expected)]);
+        }
+    }
+
+    /// E.2/E.3: one statement in a function body.
+    #[test]
+    fn e3_expression_scan_one_liners() {
+        let cases: &[(&str, u64)] = &[
+            ("if x == (a if b else c): pass", 2),
+            ("g(*(a or b))", 0),
+            ("f'{a and b}'", 0),
+            ("d[a or b]", 0),
+            ("o.m(a or b)", 1),
+            ("await g(a or b)", 0),
+            ("yield a or b", 0),
+            ("g(x=a and b)", 0),
+            ("y = (a and b) + 1", 0),
+            ("z = [a or b]", 1),
+            ("d = {'x': a and b, a or b: 1}", 1),
+            ("return g(1 if a else 2, key=3 if b else 4)", 1),
+            ("sorted(xs, key=lambda y: y if y else 0)", 0),
+            ("a and (b if c else d)", 1),
+            ("g(a) and h(b or c)", 1),
+            ("raise E(a or b) from (c and d)", 2),
+            ("x: int", 0),
+            ("x: int = a or b", 1),
+            ("x += a and b", 1),
+            ("del a, b", 0),
+            ("with a or b as c, d and e: pass", 2),
+            ("for x in a or b: pass", 2),
+            ("a = b = c or d", 1),
+            ("a, b", 0),
+            ("{**(a or b)}", 1),
+            ("g(a or b for a in c)", 2),
+            ("-(a or b)", 1),
+            ("not not (a and b)", 1),
+        ];
+        for &(line, expected) in cases {
+            let source = format!("async def f(a, b, c, d, xs, o, g, h):\n    {line}\n");
+            check(&source, expected, &[("f", 1, 2, expected)]);
+        }
+    }
+
+    #[test]
+    fn e3_handler_type_and_nested_comprehension() {
+        // The handler type is not scanned.
+        check(
+            "def f(a, b):\n    try: pass\n    except (a or b): pass\n",
+            1,
+            &[("f", 1, 3, 1)],
+        );
+        // Each `for` clause of a comprehension is 1 + nesting.
+        check(
+            "def f(xs):\n    if xs:\n        [a for a in xs for b in a]\n",
+            5,
+            &[("f", 1, 3, 5)],
+        );
+    }
+
+    #[test]
+    fn e2_statement_nesting() {
+        // A def inside a block takes the block's level.
+        check(
+            "def f(a):\n    if a:\n        def g(b):\n            if b: pass\n",
+            3,
+            &[("f", 1, 4, 3)],
+        );
+        // Each directly nested def adds one level.
+        check(
+            "def f():\n    def g():\n        def h(b):\n            if b: pass\n        h(1)\n    g()\n",
+            3,
+            &[("f", 1, 6, 3)],
+        );
+        // Decorator shape: the `return` is never scored.
+        check(
+            "def f(fn):\n    def w(): pass\n    return w if fn else None\n",
+            0,
+            &[("f", 1, 3, 0)],
+        );
+        // A class in a function: only its direct methods, at the same level.
+        check(
+            "def f(a):\n    class L:\n        def m(self):\n            if self: pass\n        x = 1 if a else 2\n    return L\n",
+            1,
+            &[("f", 1, 6, 1)],
+        );
+        // `elif` has no nesting increment.
+        check(
+            "def f(a, b):\n    if a: pass\n    elif b: pass\n",
+            2,
+            &[("f", 1, 3, 2)],
+        );
+    }
+
+    #[test]
+    fn e4_recursion() {
+        // complexipy's own recursion fixture: two self-calls count once.
+        check(
+            "def fib(n):\n    return fib(n - 1) + fib(n - 2)\n",
+            1,
+            &[("fib", 1, 2, 1)],
+        );
+        // A method calling its bare name.
+        check(
+            "class A:\n    def m(self, n):\n        return self.m(n) + m(n)\n",
+            1,
+            &[("A::m", 2, 3, 1)],
+        );
+        // An attribute call is not recursion.
+        check(
+            "class A:\n    def m(self, n):\n        return self.m(n)\n",
+            0,
+            &[("A::m", 2, 3, 0)],
+        );
+        // Nested definitions are not searched.
+        check(
+            "def f():\n    def g():\n        return f()\n    return 1\n",
+            0,
+            &[("f", 1, 4, 0)],
+        );
+        // Lambda bodies are not searched.
+        check(
+            "def f():\n    h = lambda: f()\n    return h\n",
+            0,
+            &[("f", 1, 3, 0)],
+        );
+        // Nested functions get no bonus of their own.
+        check(
+            "def f():\n    def g():\n        return g()\n    x = 1\n    return g\n",
+            0,
+            &[("f", 1, 5, 0)],
+        );
+        // Decorator shape: only the `return` is searched.
+        check(
+            "def f(fn):\n    def w():\n        return f(fn)\n    return f(w)\n",
+            1,
+            &[("f", 1, 4, 1)],
+        );
+        // Parentheses around the callee are transparent.
+        check("def f(n):\n    return (f)(n)\n", 1, &[("f", 1, 2, 1)]);
+        // Calls inside f-string replacement fields count.
+        check("def f(n):\n    return f'{f(n)}'\n", 1, &[("f", 1, 2, 1)]);
+    }
+
+    #[test]
+    fn e6_ignore_markers() {
+        // A marker on the `def` line.
+        check(
+            "def f(a):  # complexipy: ignore\n    if a: pass\n\ndef g(a):\n    if a: pass\n",
+            1,
+            &[("g", 4, 5, 1)],
+        );
+        // An own-line comment directly above.
+        check("# complexipy: ignore\ndef f(a):\n    if a: pass\n", 0, &[]);
+        // A marker above, after code, is not an own-line comment.
+        check(
+            "x = 1  # complexipy: ignore\ndef f(a):\n    if a: pass\n",
+            1,
+            &[("f", 2, 3, 1)],
+        );
+        // A marker on a line of a multi-line signature.
+        check(
+            "def f(\n    a,  # noqa: complexipy\n    b,\n):\n    if a: pass\n",
+            0,
+            &[],
+        );
+        // A marker on the decorator line.
+        check(
+            "@deco  # complexipy: ignore\ndef f(a):\n    if a: pass\n",
+            0,
+            &[],
+        );
+        // A comment line ends the search for the `def` below decorators.
+        check(
+            "@deco\n# complexipy: ignore\ndef f(a):\n    if a: pass\n",
+            1,
+            &[("f", 1, 4, 1)],
+        );
+        // The `def` line below decorators; case and blanks are free.
+        check(
+            "@deco\n@other\ndef f(a):  # NOQA : COMPLEXIPY\n    if a: pass\n",
+            0,
+            &[],
+        );
+        // An `async def` line does not start the signature scan.
+        check(
+            "async def f(\n    a,  # complexipy: ignore\n):\n    if a: pass\n",
+            1,
+            &[("f", 1, 4, 1)],
+        );
+        // Marker text inside a string is not a comment.
+        check(
+            "def f(a='# complexipy: ignore'):\n    if a: pass\n",
+            1,
+            &[("f", 1, 2, 1)],
+        );
+        // A valid rule list suppresses rules, not the function.
+        check(
+            "def f(a):  # complexipy: ignore[C101]\n    if a: pass\n",
+            1,
+            &[("f", 1, 2, 1)],
+        );
+        // An invalid rule list counts as a bare marker.
+        check(
+            "def f(a):  # complexipy: ignore[not a rule]\n    if a: pass\n",
+            0,
+            &[],
+        );
+        // The marker word must end there.
+        check(
+            "def f(a):  # complexipy: ignored\n    if a: pass\n",
+            1,
+            &[("f", 1, 2, 1)],
+        );
+        // Methods are checked one by one.
+        check(
+            "class A:\n    # complexipy: ignore\n    def m(self):\n        if self: pass\n    def n(self):\n        if self: pass\n",
+            1,
+            &[("A::n", 5, 6, 1)],
+        );
+        // CRLF line ends.
+        check(
+            "x = 1\r\n# complexipy: ignore\r\ndef f(a):\r\n    if a: pass\r\ndef g(a):\r\n    if a: pass\r\n",
+            1,
+            &[("g", 5, 6, 1)],
+        );
+    }
+
+    #[test]
+    fn tree_sitter_shapes() {
+        // A backslash continuation is a named extra node in tree-sitter.
+        check(
+            "def f(a):\n    for x in a:\n        y = None if a is None \\\n            else 3\n",
+            3,
+            &[("f", 1, 4, 3)],
+        );
+        // tree-sitter reads the walrus as the ternary's body; ruff sees a walrus.
+        check(
+            "def f(a, b, d):\n    if (c := a if b else d):\n        pass\n",
+            1,
+            &[("f", 1, 3, 1)],
+        );
+        // tree-sitter attaches `as q` to the ternary's last operand.
+        check(
+            "def f(a, b, c, d):\n    with [x for x in a if x] if b else (c or d) as q:\n        pass\n",
+            5,
+            &[("f", 1, 3, 5)],
+        );
+        // Comments inside expressions are extras.
+        check(
+            "def f(a, b, c):\n    if (a  # first\n            or b\n            and c):\n        pass\n",
+            3,
+            &[("f", 1, 5, 3)],
+        );
+        // Trailing comments in a block do not move line_end.
+        check(
+            "def f(a):\n    if a:\n        pass\n        # trailing\n    # trailing too\n\nx = 1\n",
+            1,
+            &[("f", 1, 3, 1)],
+        );
+        // Simple statements separated by semicolons.
+        check(
+            "def f(a): x = a or a; return a and a;\n",
+            2,
+            &[("f", 1, 1, 2)],
+        );
+        // Defs under module-level blocks and class-level blocks are reported; the block is scored without them.
+        check(
+            "if X:\n    class A:\n        if Y:\n            def m(self):\n                if self: pass\n    for i in X:\n        def g():\n            pass\nelse:\n    @deco\n    def h(a):\n        if a: pass\n",
+            6,
+            &[("A::m", 4, 5, 1), ("g", 7, 8, 0), ("h", 10, 12, 1)],
+        );
+        // A Python 2 looking print statement is a tuple expression to ruff.
+        check(
+            "def f(a, b):\n    print >>a, a or b\n",
+            1,
+            &[("f", 1, 2, 1)],
+        );
+    }
 }
