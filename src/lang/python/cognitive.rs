@@ -5,6 +5,20 @@
 //! definition is the definition, `elif` is a clause of its `if`). The rules
 //! themselves are described in `shared/metric-rules.md`, section E, with the
 //! 8.3.0 deltas.
+//!
+//! Notes for the caller:
+//! - complexipy ends lines at `\n`, `\r\n` and a lone `\r`; this module
+//!   counts lines the same way. tree-sitter-python, however, lets a comment
+//!   run over a lone `\r`, silently swallowing the rest of such a file, so
+//!   parse a copy in which every lone `\r` is replaced by `\n` (same length:
+//!   offsets and line numbers do not change) and pass that copy here.
+//! - Known tree-sitter-python misreadings that no syntax error flags:
+//!   `x = a, [b]` followed by a line starting with `[` is read as one
+//!   subscript. Valid code that tree-sitter rejects (and the caller skips):
+//!   `from __future__ import *`, and a bracketed continuation line indented
+//!   less than its block.
+
+use std::borrow::Cow;
 
 use tree_sitter::Node;
 
@@ -200,10 +214,10 @@ fn collect_functions<'t>(
         Some(def) if def.kind() == "function_definition" => out.push(Candidate {
             outer: statement,
             def,
-            name: qualified(class, ctx.field_text(def, "name")),
+            name: qualified(class, &identifier(ctx.field_text(def, "name"))),
         }),
         Some(class_def) => {
-            let name = qualified(class, ctx.field_text(class_def, "name"));
+            let name = qualified(class, &identifier(ctx.field_text(class_def, "name")));
             for child in body_statements(class_def, "body") {
                 collect_functions(ctx, child, Some(&name), out);
             }
@@ -216,6 +230,44 @@ fn collect_functions<'t>(
             }
         }
     }
+}
+
+/// An identifier as ruff spells it. ruff NFKC-normalizes non-ASCII
+/// identifiers; without Unicode tables this covers only the compatibility
+/// characters likely in real code: `ª`, `µ`, `º`, `ſ`, the Kelvin, Ångström
+/// and Ohm signs, fullwidth ASCII letters, digits and `_`, and the Latin
+/// ligatures `ﬀ`…`ﬆ`.
+fn identifier(raw: &str) -> Cow<'_, str> {
+    if raw.is_ascii() {
+        return Cow::Borrowed(raw);
+    }
+    let mut out = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        match c {
+            '\u{aa}' => out.push('a'),
+            '\u{b5}' => out.push('\u{3bc}'),
+            '\u{ba}' => out.push('o'),
+            '\u{17f}' => out.push('s'),
+            '\u{2126}' => out.push('\u{3a9}'),
+            '\u{212a}' => out.push('K'),
+            '\u{212b}' => out.push('\u{c5}'),
+            '\u{fb00}' => out.push_str("ff"),
+            '\u{fb01}' => out.push_str("fi"),
+            '\u{fb02}' => out.push_str("fl"),
+            '\u{fb03}' => out.push_str("ffi"),
+            '\u{fb04}' => out.push_str("ffl"),
+            '\u{fb05}' | '\u{fb06}' => out.push_str("st"),
+            '\u{ff10}'..='\u{ff19}'
+            | '\u{ff21}'..='\u{ff3a}'
+            | '\u{ff3f}'
+            | '\u{ff41}'..='\u{ff5a}' => {
+                // Fullwidth forms sit 0xfee0 above their ASCII letters.
+                out.push(char::from_u32(u32::from(c) - 0xfee0).unwrap_or(c))
+            }
+            other => out.push(other),
+        }
+    }
+    Cow::Owned(out)
 }
 
 fn qualified(class: Option<&str>, name: &str) -> String {
@@ -618,7 +670,7 @@ impl<'s> Ctx<'s> {
     /// Whether the body of `def` calls the function by its bare name,
     /// outside nested definitions and lambdas.
     fn is_directly_recursive(&self, def: Node<'_>) -> bool {
-        let name = self.field_text(def, "name");
+        let name = identifier(self.field_text(def, "name"));
         let Some(body) = def.child_by_field_name("body") else {
             return false;
         };
@@ -630,7 +682,9 @@ impl<'s> Ctx<'s> {
                 }
                 "call" => {
                     let callee = node.child_by_field_name("function").map(unparenthesized);
-                    if callee.is_some_and(|c| c.kind() == "identifier" && self.text(c) == name) {
+                    if callee.is_some_and(|c| {
+                        c.kind() == "identifier" && identifier(self.text(c)) == name
+                    }) {
                         return true;
                     }
                 }
@@ -1000,6 +1054,17 @@ mod tests {
         let async_def = source.find("async def").expect("async def");
         let def_g = source.find("def g").expect("def g");
         assert_eq!(starts, vec![(3, async_def), (8, def_g)]);
+    }
+
+    #[test]
+    fn identifiers_are_nfkc_normalised_like_ruff() {
+        // complexipy 8.3.0 reports `Cμ::file` (micro sign → mu, ligature
+        // split) and counts `file(a)` as a call to `ﬁle`.
+        check(
+            "class C\u{b5}:\n    def \u{fb01}le(a):\n        return file(a)\n",
+            1,
+            &[("C\u{3bc}::file", 2, 3, 1)],
+        );
     }
 
     #[test]
