@@ -67,7 +67,7 @@ pub fn analyze(root: Node<'_>, source: &str) -> CognitiveReport {
             }
         }
         if definition_of(statement).is_none() {
-            module_total += ctx.statement(statement, 0, Mode::Module);
+            module_total = module_total.saturating_add(ctx.statement(statement, 0, Mode::Module));
         }
     }
 
@@ -261,7 +261,7 @@ fn identifier(raw: &str) -> Cow<'_, str> {
             | '\u{ff21}'..='\u{ff3a}'
             | '\u{ff3f}'
             | '\u{ff41}'..='\u{ff5a}' => {
-                // Fullwidth forms sit 0xfee0 above their ASCII letters.
+                // Fullwidth forms sit 0xfee0 above their ASCII counterparts.
                 out.push(char::from_u32(u32::from(c) - 0xfee0).unwrap_or(c))
             }
             other => out.push(other),
@@ -393,7 +393,7 @@ impl<'s> Ctx<'s> {
                     .into_iter()
                     .filter(|item| item.kind() == "with_item")
                     .filter_map(|item| item.child_by_field_name("value"))
-                    .map(|value| self.bool_ops(with_context(value), n))
+                    .map(|value| self.bool_ops(value, n))
                     .sum();
                 items + self.suite(&body_statements(stmt, "body"), n, mode)
             }
@@ -537,9 +537,9 @@ impl<'s> Ctx<'s> {
     /// score 0 and are not descended into.
     fn bool_ops(&self, expr: Node<'_>, n: u64) -> u64 {
         match expr.kind() {
-            // `as_pattern` only reaches here from a `with` item, where
-            // tree-sitter may attach `as x` to the last operand of a trailing
-            // conditional or lambda; the target is never scanned.
+            // `as_pattern` only reaches here from a `with` item (`e as x`,
+            // where only `e` is scanned); tree-sitter may also attach `as x`
+            // to the last operand of a trailing conditional or lambda.
             "parenthesized_expression" | "as_pattern" => {
                 kids(expr).first().map_or(0, |e| self.bool_ops(*e, n))
             }
@@ -789,16 +789,6 @@ impl<'s> Ctx<'s> {
             })
             .find_map(|&(start, end)| comment_marker(self.source.get(start..end).unwrap_or("")))
     }
-}
-
-/// For a `with` item `e as x`, the context expression `e`.
-fn with_context(value: Node<'_>) -> Node<'_> {
-    if value.kind() == "as_pattern" {
-        if let Some(first) = kids(value).first() {
-            return *first;
-        }
-    }
-    value
 }
 
 /// The end byte of a statement as ruff sees it: compound statements end with
