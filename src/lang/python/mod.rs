@@ -13,6 +13,7 @@ mod syntax;
 pub mod tokenize;
 mod units;
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -66,6 +67,8 @@ pub(crate) fn test_tree(source: &str) -> SyntaxTree<'_> {
 
 /// Analyses one Python source text (BOM already removed).
 pub fn analyze(source: &str) -> Result<Analysis, AnalysisError> {
+    let source = lone_carriage_returns_as_newlines(source);
+    let source = source.as_ref();
     let tree = syntax_tree(source)?;
     check_syntax(&tree)?;
     let root = tree.root();
@@ -130,6 +133,22 @@ pub fn analyze(source: &str) -> Result<Analysis, AnalysisError> {
         functions,
         classes,
     })
+}
+
+/// tree-sitter lets a comment run across a lone `\r`, where CPython and
+/// ruff end the line. Replacing it with `\n` keeps every byte offset and
+/// line number (complexipy 8.3.0 and radon count a lone `\r` as a line end).
+fn lone_carriage_returns_as_newlines(source: &str) -> Cow<'_, str> {
+    let bytes = source.as_bytes();
+    let is_lone = |i: usize| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+    if !(0..bytes.len()).any(is_lone) {
+        return Cow::Borrowed(source);
+    }
+    let replaced: String = source
+        .char_indices()
+        .map(|(i, c)| if c == '\r' && is_lone(i) { '\n' } else { c })
+        .collect();
+    Cow::Owned(replaced)
 }
 
 /// Fails on what CPython would not parse: tree-sitter error or missing
