@@ -410,4 +410,23 @@ mod tests {
         let src = "if a and b:\n    print\nelse:\n    print\na = sum(i for i in range(1000) if i % 3 == 0 and i % 5 == 0)\n\ndef f(n):\n    def inner(n):\n        return n ** 2\n\n    if n == 0:\n        return 1\n    elif n == 1:\n        return n\n    elif n < 5:\n        return (n - 1) ** 2\n    return n * pow(inner(n), f(n - 1), n - 3)\n";
         assert_eq!(cc(src).0, 9);
     }
+
+    #[test]
+    fn g17_to_g24_remaining_snippets() {
+        assert_eq!(
+            first(
+                "def fact(n):\n    if n <= 1: return 1\n    return n * fact(n - 1) + fact(n - 2)\n"
+            ),
+            2
+        );
+        let g18 = "def f(a, b, c):\n    for i in a:\n        while b:\n            if c:\n                try: pass\n                except Exception:\n                    if i: pass\n";
+        assert_eq!(first(g18), 6);
+        let g19 =
+            "def f(a, b):\n    g(a and b); g(x=a and b); y=(a and b)+1; z=[a or b]; return not a\n";
+        assert_eq!(first(g19), 5);
+        let g21 = "def f():\n    while True:\n        try: x = g()\n        except StopIteration: break\n        else:\n            if x: continue\n";
+        assert_eq!(first(g21), 5);
+        assert_eq!(first("def f(a,b):\n    while a and b or not a: pass\n"), 4);
+        assert_eq!(first("def f(a,b,c,d):\n    x = a and (b if c else d)\n"), 3);
+    }
 }
