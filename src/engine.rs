@@ -2,6 +2,7 @@
 
 use rayon::prelude::*;
 
+use crate::cache::{Cache, CacheKey};
 use crate::lang::python;
 use crate::model::{AnalysisError, FileResult, Language};
 use crate::source::{Reader, SourceFile};
@@ -10,45 +11,132 @@ use crate::source::{Reader, SourceFile};
 /// bounded by `python::MAX_TREE_DEPTH`.
 const WORKER_STACK_BYTES: usize = 256 * 1024 * 1024;
 
-/// Analyses files on `jobs` threads (0 = all cores). The output order is the
-/// input order, whatever the thread count.
+/// The outcome of a run: results in input order plus cache accounting.
+#[derive(Debug)]
+pub struct Run {
+    pub results: Vec<FileResult>,
+    pub cache_hits: usize,
+    pub cache_misses: usize,
+    /// The first cache failure, if any: the run went on without the cache.
+    pub cache_problem: Option<String>,
+}
+
+enum Lookup {
+    Hit,
+    Miss(CacheKey),
+    Failed(String),
+    NotCached,
+}
+
+/// Analyses files on `jobs` threads (0 = all cores), answering from `cache`
+/// where it can and storing the rest in one transaction. The output order
+/// is the input order, whatever the thread count.
 pub fn analyze_files(
     files: &[SourceFile],
     reader: &Reader<'_>,
     jobs: usize,
-) -> Result<Vec<FileResult>, rayon::ThreadPoolBuildError> {
+    cache: Option<&Cache>,
+) -> Result<Run, rayon::ThreadPoolBuildError> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
         .stack_size(WORKER_STACK_BYTES)
         .build()?;
-    Ok(pool.install(|| {
+    let analysed: Vec<(FileResult, Lookup)> = pool.install(|| {
         files
             .par_iter()
-            .map(|file| analyze_file(file, reader))
+            .map(|file| analyze_file(file, reader, cache))
             .collect()
-    }))
+    });
+    let mut run = Run {
+        results: Vec::with_capacity(analysed.len()),
+        cache_hits: 0,
+        cache_misses: 0,
+        cache_problem: None,
+    };
+    let mut to_store = Vec::new();
+    for (index, (_, lookup)) in analysed.iter().enumerate() {
+        match lookup {
+            Lookup::Hit => run.cache_hits += 1,
+            Lookup::Miss(key) => {
+                run.cache_misses += 1;
+                to_store.push((key.clone(), index));
+            }
+            Lookup::Failed(problem) => {
+                run.cache_misses += 1;
+                run.cache_problem.get_or_insert_with(|| problem.clone());
+            }
+            Lookup::NotCached => {}
+        }
+    }
+    if let (Some(cache), None) = (cache, &run.cache_problem) {
+        let entries: Vec<_> = to_store
+            .iter()
+            .map(|(key, index)| (key.clone(), &analysed[*index].0.outcome))
+            .collect();
+        if let Err(err) = cache.put_all(&entries) {
+            run.cache_problem = Some(err.to_string());
+        }
+    }
+    run.results = analysed.into_iter().map(|(result, _)| result).collect();
+    Ok(run)
 }
 
-fn analyze_file(file: &SourceFile, reader: &Reader<'_>) -> FileResult {
-    match reader.read(file) {
-        Ok(bytes) => analyze_bytes(&file.display, file.language, &bytes),
-        Err(err) => FileResult {
-            path: file.display.clone(),
-            language: file.language,
-            blob_id: String::new(),
-            outcome: Err(AnalysisError::Read {
-                message: err.to_string(),
-            }),
-        },
+fn analyze_file(
+    file: &SourceFile,
+    reader: &Reader<'_>,
+    cache: Option<&Cache>,
+) -> (FileResult, Lookup) {
+    let bytes = match reader.read(file) {
+        Ok(bytes) => bytes,
+        Err(message) => {
+            let result = FileResult {
+                path: file.display.clone(),
+                language: file.language,
+                blob_id: String::new(),
+                outcome: Err(AnalysisError::Read { message }),
+            };
+            return (result, Lookup::NotCached);
+        }
+    };
+    let blob_id = blob_id(&bytes);
+    let Some(cache) = cache else {
+        return (
+            analyze_blob(&file.display, file.language, blob_id, &bytes),
+            Lookup::NotCached,
+        );
+    };
+    let key = CacheKey::new(&blob_id, file.language);
+    match cache.get(&key) {
+        Ok(Some(outcome)) => {
+            let result = FileResult {
+                path: file.display.clone(),
+                language: file.language,
+                blob_id,
+                outcome,
+            };
+            (result, Lookup::Hit)
+        }
+        Ok(None) => (
+            analyze_blob(&file.display, file.language, blob_id, &bytes),
+            Lookup::Miss(key),
+        ),
+        Err(err) => (
+            analyze_blob(&file.display, file.language, blob_id, &bytes),
+            Lookup::Failed(err.to_string()),
+        ),
     }
 }
 
 /// Analyses one blob's bytes.
 pub fn analyze_bytes(path: &str, language: Language, bytes: &[u8]) -> FileResult {
+    analyze_blob(path, language, blob_id(bytes), bytes)
+}
+
+fn analyze_blob(path: &str, language: Language, blob_id: String, bytes: &[u8]) -> FileResult {
     FileResult {
         path: path.to_owned(),
         language,
-        blob_id: blob_id(bytes),
+        blob_id,
         outcome: decode(bytes).and_then(|source| match language {
             Language::Python => python::analyze(source),
         }),

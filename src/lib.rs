@@ -4,6 +4,7 @@
 //! units and metric inputs, `metrics` does the math, `gate` applies
 //! thresholds, `report` renders. `engine` drives the pipeline in parallel.
 
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod engine;

@@ -10,6 +10,7 @@ fn antipasta(dir: &Path, args: &[&str]) -> Output {
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
+        .env("ANTIPASTA_NO_CACHE", "1")
         .output()
         .expect("the antipasta binary runs")
 }

@@ -29,6 +29,7 @@ fn check(dir: &Path, args: &[&str]) -> Output {
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
+        .env("ANTIPASTA_NO_CACHE", "1")
         .output()
         .expect("antipasta runs")
 }

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, ValueEnum};
 
 use super::Outcome;
+use crate::cache::{default_dir as default_cache_dir, Cache};
 use crate::config::metric::Metric;
 use crate::config::{settings_for, Settings};
 use crate::engine::analyze_files;
@@ -42,6 +43,16 @@ pub struct CheckArgs {
     /// the git index, never the worktree), limited to PATHS.
     #[arg(long)]
     pub staged: bool,
+    /// Do not read or write the result cache (also: ANTIPASTA_NO_CACHE=1).
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Cache directory (also: ANTIPASTA_CACHE_DIR; default: inside the
+    /// repository's git directory, else the user cache directory).
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Report cache hits and misses on stderr.
+    #[arg(short, long)]
+    pub verbose: bool,
     /// Number of analysis threads (default: all cores).
     #[arg(short, long, value_name = "N", default_value_t = 0)]
     pub jobs: usize,
@@ -91,10 +102,25 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
         }
         (files, Reader::Filesystem)
     };
-    let results = analyze_files(&files, &reader, args.jobs)
+    let cache = open_cache(args, &cwd, err);
+    let run = analyze_files(&files, &reader, args.jobs, cache.as_ref())
         .map_err(|e| format!("cannot start worker threads: {e}"))?;
+    if let Some(problem) = &run.cache_problem {
+        let _ = writeln!(
+            err,
+            "antipasta: warning: cache disabled for this run: {problem}"
+        );
+    }
+    if args.verbose {
+        let _ = writeln!(
+            err,
+            "antipasta: cache: {} hits, {} misses",
+            run.cache_hits, run.cache_misses
+        );
+    }
+    let results = run.results;
     let violations = evaluate(&results, &settings);
-    let summary = Summary::of(&results, &violations);
+    let summary = Summary::of(&results, &violations).with_cache(run.cache_hits, run.cache_misses);
     let rendered = match args.format {
         Format::Text => text::render(&results, &violations, summary, args.quiet),
         Format::Json => json::render(&results, &violations, summary),
@@ -162,4 +188,33 @@ fn normalize(path: &Path) -> PathBuf {
         }
     }
     out
+}
+
+/// Opens the result cache unless disabled; a cache that cannot be opened
+/// is reported once and the run goes on without it.
+fn open_cache(args: &CheckArgs, cwd: &Path, err: &mut dyn Write) -> Option<Cache> {
+    let disabled =
+        std::env::var_os("ANTIPASTA_NO_CACHE").is_some_and(|v| !v.is_empty() && v != "0");
+    if args.no_cache || disabled {
+        return None;
+    }
+    let dir = args
+        .cache_dir
+        .clone()
+        .or_else(|| {
+            std::env::var_os("ANTIPASTA_CACHE_DIR")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        })
+        .or_else(|| {
+            let git = GitSource::discover(cwd).ok();
+            default_cache_dir(git.as_ref().map(GitSource::common_dir))
+        })?;
+    match Cache::open(&dir) {
+        Ok(cache) => Some(cache),
+        Err(problem) => {
+            let _ = writeln!(err, "antipasta: warning: running without cache: {problem}");
+            None
+        }
+    }
 }

@@ -21,6 +21,8 @@ pub fn render(results: &[FileResult], violations: &[Violation], summary: Summary
             functions: summary.functions,
             violations: summary.violations,
             errors: summary.errors,
+            cache_hits: summary.cache_hits,
+            cache_misses: summary.cache_misses,
         },
     };
     let mut out = serde_json::to_string_pretty(&document)

@@ -125,4 +125,6 @@ pub struct Summary {
     pub functions: usize,
     pub violations: usize,
     pub errors: usize,
+    pub cache_hits: usize,
+    pub cache_misses: usize,
 }

@@ -14,6 +14,8 @@ pub struct Summary {
     pub functions: usize,
     pub violations: usize,
     pub errors: usize,
+    pub cache_hits: usize,
+    pub cache_misses: usize,
 }
 
 impl Summary {
@@ -27,6 +29,17 @@ impl Summary {
                 .sum(),
             violations: violations.len(),
             errors: results.iter().filter(|r| r.outcome.is_err()).count(),
+            cache_hits: 0,
+            cache_misses: 0,
+        }
+    }
+
+    /// The same summary with the run's cache accounting.
+    pub fn with_cache(self, hits: usize, misses: usize) -> Summary {
+        Summary {
+            cache_hits: hits,
+            cache_misses: misses,
+            ..self
         }
     }
 }

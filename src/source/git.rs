@@ -45,6 +45,7 @@ pub struct Staged {
 pub struct GitSource {
     repo: gix::ThreadSafeRepository,
     workdir: Option<PathBuf>,
+    common_dir: PathBuf,
 }
 
 impl GitSource {
@@ -65,10 +66,17 @@ impl GitSource {
             message: err.to_string(),
         })?;
         let workdir = repo.workdir().map(Path::to_path_buf);
+        let common_dir = repo.common_dir().to_path_buf();
         Ok(GitSource {
             repo: repo.into_sync(),
             workdir,
+            common_dir,
         })
+    }
+
+    /// The git directory shared by all worktrees of the repository.
+    pub fn common_dir(&self) -> &Path {
+        &self.common_dir
     }
 
     /// The worktree root, if the repository has one.

@@ -1,0 +1,124 @@
+//! The result cache: identical results warm, cold and uncached; survives
+//! corruption, unusable directories and concurrent processes.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn run(dir: &Path, cache: &Path, extra: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_antipasta"))
+        .args(["check", "--format", "json", "--cache-dir"])
+        .arg(cache)
+        .args(extra)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("ANTIPASTA_NO_CACHE")
+        .output()
+        .expect("antipasta runs")
+}
+
+/// The document without the cache counters, and the counters.
+fn split(output: &Output) -> (Value, (u64, u64)) {
+    let mut doc: Value = serde_json::from_slice(&output.stdout).expect("JSON output");
+    let summary = doc["summary"].as_object_mut().expect("summary");
+    let hits = summary
+        .remove("cache_hits")
+        .and_then(|v| v.as_u64())
+        .unwrap_or(u64::MAX);
+    let misses = summary
+        .remove("cache_misses")
+        .and_then(|v| v.as_u64())
+        .unwrap_or(u64::MAX);
+    (doc, (hits, misses))
+}
+
+fn corpus() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for i in 0..12 {
+        let source = format!("def f{i}(a, b):\n    if a and b:\n        return {i}\n    return [x for x in a if x]\n");
+        std::fs::write(dir.path().join(format!("m{i:02}.py")), source).expect("write");
+    }
+    std::fs::write(dir.path().join("broken.py"), "def f(:\n").expect("write");
+    dir
+}
+
+#[test]
+fn warm_cold_and_uncached_runs_agree() {
+    let dir = corpus();
+    let cache = tempfile::tempdir().expect("cache dir");
+    let (cold, cold_counts) = split(&run(dir.path(), cache.path(), &[]));
+    let (warm, warm_counts) = split(&run(dir.path(), cache.path(), &[]));
+    let (uncached, uncached_counts) = split(&run(dir.path(), cache.path(), &["--no-cache"]));
+    assert_eq!(cold_counts, (0, 13));
+    assert_eq!(warm_counts, (13, 0));
+    assert_eq!(uncached_counts, (0, 0));
+    assert_eq!(cold, warm);
+    assert_eq!(cold, uncached);
+    // A threshold change re-judges cached numbers without re-analysis.
+    let (strict, counts) = split(&run(dir.path(), cache.path(), &["-t", "cyc=2"]));
+    assert_eq!(counts, (13, 0));
+    assert_eq!(strict["summary"]["violations"], 12);
+}
+
+#[test]
+fn a_corrupt_cache_never_changes_results() {
+    let dir = corpus();
+    let cache = tempfile::tempdir().expect("cache dir");
+    let (expected, _) = split(&run(dir.path(), cache.path(), &["--no-cache"]));
+    run(dir.path(), cache.path(), &[]);
+    let data = cache.path().join("data.mdb");
+    let mut bytes = std::fs::read(&data).expect("cache data file");
+    for (i, byte) in bytes.iter_mut().enumerate().skip(4096) {
+        *byte = (i * 7 % 251) as u8;
+    }
+    std::fs::write(&data, bytes).expect("overwrite");
+    let output = run(dir.path(), cache.path(), &[]);
+    assert!(
+        matches!(output.status.code(), Some(1)),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let (doc, _) = split(&output);
+    assert_eq!(doc, expected);
+}
+
+#[test]
+fn an_unusable_cache_directory_degrades_to_no_cache_with_a_warning() {
+    let dir = corpus();
+    let blocker = tempfile::NamedTempFile::new().expect("a file where the cache dir should be");
+    let output = run(dir.path(), &blocker.path().join("cache"), &[]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.matches("warning").count(), 1, "{stderr}");
+    let (doc, counts) = split(&output);
+    assert_eq!(counts, (0, 0));
+    assert_eq!(doc["summary"]["files"], 13);
+}
+
+#[test]
+fn eight_processes_share_one_cache() {
+    let dir = corpus();
+    let cache = tempfile::tempdir().expect("cache dir");
+    let children: Vec<_> = (0..8)
+        .map(|_| {
+            Command::new(env!("CARGO_BIN_EXE_antipasta"))
+                .args(["check", "--format", "json", "--cache-dir"])
+                .arg(cache.path())
+                .current_dir(dir.path())
+                .env_remove("ANTIPASTA_NO_CACHE")
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .expect("spawns")
+        })
+        .collect();
+    let outputs: Vec<Value> = children
+        .into_iter()
+        .map(|child| split(&child.wait_with_output().expect("finishes")).0)
+        .collect();
+    for output in &outputs[1..] {
+        assert_eq!(output, &outputs[0]);
+    }
+    let (_, counts) = split(&run(dir.path(), cache.path(), &[]));
+    assert_eq!(counts, (13, 0));
+}
