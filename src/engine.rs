@@ -86,16 +86,26 @@ fn analyze_file(
     reader: &Reader<'_>,
     cache: Option<&Cache>,
 ) -> (FileResult, Lookup) {
+    let result = |blob_id: String, outcome| FileResult {
+        path: file.display.clone(),
+        language: file.language,
+        blob_id,
+        outcome,
+    };
+    // A known blob id (staged blob, clean tracked file) is looked up before reading anything.
+    let known = file.blob.map(|id| id.to_string());
+    if let (Some(cache), Some(id)) = (cache, &known) {
+        if let Ok(Some(outcome)) = cache.get(&CacheKey::new(id, file.language)) {
+            return (result(id.clone(), outcome), Lookup::Hit);
+        }
+    }
     let bytes = match reader.read(file) {
         Ok(bytes) => bytes,
         Err(message) => {
-            let result = FileResult {
-                path: file.display.clone(),
-                language: file.language,
-                blob_id: String::new(),
-                outcome: Err(AnalysisError::Read { message }),
-            };
-            return (result, Lookup::NotCached);
+            return (
+                result(String::new(), Err(AnalysisError::Read { message })),
+                Lookup::NotCached,
+            )
         }
     };
     let blob_id = blob_id(&bytes);
@@ -106,16 +116,14 @@ fn analyze_file(
         );
     };
     let key = CacheKey::new(&blob_id, file.language);
-    match cache.get(&key) {
-        Ok(Some(outcome)) => {
-            let result = FileResult {
-                path: file.display.clone(),
-                language: file.language,
-                blob_id,
-                outcome,
-            };
-            (result, Lookup::Hit)
-        }
+    // Already looked up under the known id when the bytes hash to it.
+    let lookup = if known.as_ref() == Some(&blob_id) {
+        Ok(None)
+    } else {
+        cache.get(&key)
+    };
+    match lookup {
+        Ok(Some(outcome)) => (result(blob_id, outcome), Lookup::Hit),
         Ok(None) => (
             analyze_blob(&file.display, file.language, blob_id, &bytes),
             Lookup::Miss(key),

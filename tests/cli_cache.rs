@@ -122,3 +122,44 @@ fn eight_processes_share_one_cache() {
     let (_, counts) = split(&run(dir.path(), cache.path(), &[]));
     assert_eq!(counts, (13, 0));
 }
+
+#[test]
+fn clean_tracked_files_hit_by_index_id_and_edits_are_seen() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let git = |args: &[&str]| {
+        let status = Command::new("git")
+            .args(args)
+            .current_dir(dir.path())
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.com")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.com")
+            .status()
+            .expect("git runs");
+        assert!(status.success());
+    };
+    git(&["init", "-q"]);
+    std::fs::write(dir.path().join("a.py"), "def f(a):\n    return a\n").expect("write");
+    std::fs::write(dir.path().join("b.py"), "def g(b):\n    return b\n").expect("write");
+    git(&["add", "."]);
+    git(&["commit", "-qm", "init"]);
+    // Let the index stat data stop being racy, then refresh it.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    git(&["update-index", "--really-refresh"]);
+    let cache = dir.path().join(".git/antipasta/cache");
+    let (_, counts) = split(&run(dir.path(), &cache, &[]));
+    assert_eq!(counts, (0, 2));
+    let (_, counts) = split(&run(dir.path(), &cache, &[]));
+    assert_eq!(counts, (2, 0));
+    std::fs::write(
+        dir.path().join("a.py"),
+        "def f(a, b):\n    if a and b:\n        return a\n    return b\n",
+    )
+    .expect("edit");
+    let (doc, counts) = split(&run(dir.path(), &cache, &[]));
+    assert_eq!(counts, (1, 1));
+    assert_eq!(
+        doc["files"][0]["functions"][0]["metrics"]["cyclomatic_complexity"],
+        3
+    );
+}

@@ -93,7 +93,10 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
         )
     } else {
         let base = repository_root(&cwd).unwrap_or_else(|| cwd.clone());
-        let (files, walk_errors) = collect(&args.paths, &cwd, &base, &settings);
+        let (mut files, walk_errors) = collect(&args.paths, &cwd, &base, &settings);
+        if !no_cache(args) {
+            attach_clean_blob_ids(&mut files, &cwd, &base);
+        }
         for walk_error in &walk_errors {
             let _ = writeln!(err, "antipasta: warning: {walk_error}");
         }
@@ -171,6 +174,7 @@ fn staged_files(
             display: file.path,
             origin: Origin::Blob(file.blob),
             language: file.language,
+            blob: Some(file.blob),
         })
         .collect())
 }
@@ -190,12 +194,37 @@ fn normalize(path: &Path) -> PathBuf {
     out
 }
 
+/// Whether the cache is switched off (`--no-cache`, `ANTIPASTA_NO_CACHE`).
+fn no_cache(args: &CheckArgs) -> bool {
+    args.no_cache
+        || std::env::var_os("ANTIPASTA_NO_CACHE").is_some_and(|v| !v.is_empty() && v != "0")
+}
+
+/// Gives tracked, unmodified worktree files the blob id the index already
+/// holds, so a cache hit needs no read at all (what `git status` trusts).
+fn attach_clean_blob_ids(files: &mut [SourceFile], cwd: &Path, base: &Path) {
+    let Ok(git) = GitSource::discover(cwd) else {
+        return;
+    };
+    let same_root = git
+        .workdir()
+        .and_then(|w| w.canonicalize().ok())
+        .is_some_and(|w| base.canonicalize().is_ok_and(|b| b == w));
+    if !same_root {
+        return;
+    }
+    let Ok(clean) = git.clean_blob_ids() else {
+        return;
+    };
+    for file in files {
+        file.blob = clean.get(&file.display).copied();
+    }
+}
+
 /// Opens the result cache unless disabled; a cache that cannot be opened
 /// is reported once and the run goes on without it.
 fn open_cache(args: &CheckArgs, cwd: &Path, err: &mut dyn Write) -> Option<Cache> {
-    let disabled =
-        std::env::var_os("ANTIPASTA_NO_CACHE").is_some_and(|v| !v.is_empty() && v != "0");
-    if args.no_cache || disabled {
+    if no_cache(args) {
         return None;
     }
     let dir = args

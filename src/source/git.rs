@@ -132,6 +132,44 @@ impl GitSource {
         Ok(staged)
     }
 
+    /// Blob ids of tracked files whose worktree stat data still matches
+    /// their index entry (and is not racy): the test `git status` uses to
+    /// know a file is unchanged without reading it. Keyed by
+    /// repository-relative path.
+    pub fn clean_blob_ids(&self) -> Result<HashMap<String, ObjectId>, GitError> {
+        let Some(workdir) = &self.workdir else {
+            return Ok(HashMap::new());
+        };
+        let repo = self.repo.to_thread_local();
+        let index = repo.index_or_empty().map_err(|e| GitError::Index {
+            message: e.to_string(),
+        })?;
+        let options = gix::index::entry::stat::Options::default();
+        let index_time = index.timestamp();
+        let mut clean = HashMap::new();
+        for entry in index.entries() {
+            let is_file = matches!(
+                entry.mode,
+                gix::index::entry::Mode::FILE | gix::index::entry::Mode::FILE_EXECUTABLE
+            );
+            if !is_file || entry.stage() != gix::index::entry::Stage::Unconflicted {
+                continue;
+            }
+            let path = entry.path(&index).to_str_lossy().into_owned();
+            let Ok(metadata) = gix::index::fs::Metadata::from_path_no_follow(&workdir.join(&path))
+            else {
+                continue;
+            };
+            let Ok(stat) = gix::index::entry::Stat::from_fs(&metadata) else {
+                continue;
+            };
+            if entry.stat.matches(&stat, options) && !entry.stat.is_racy(index_time, options) {
+                clean.insert(path, entry.id);
+            }
+        }
+        Ok(clean)
+    }
+
     /// The content of a blob.
     pub fn read_blob(&self, id: ObjectId) -> Result<Vec<u8>, GitError> {
         let repo = self.repo.to_thread_local();

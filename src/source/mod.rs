@@ -26,6 +26,9 @@ pub struct SourceFile {
     pub display: String,
     pub origin: Origin,
     pub language: Language,
+    /// The git blob id when it is known without reading the bytes (staged
+    /// blobs, clean tracked files).
+    pub blob: Option<gix::ObjectId>,
 }
 
 /// Reads a [`SourceFile`]'s bytes from wherever they live.

@@ -46,6 +46,7 @@ pub fn collect(
                     display: display_path(&absolute, base),
                     origin: Origin::Path(absolute),
                     language,
+                    blob: None,
                 });
             }
             continue;
@@ -106,6 +107,7 @@ fn walk_directory(
             display,
             origin: Origin::Path(path),
             language,
+            blob: None,
         });
     }
 }
