@@ -163,3 +163,100 @@ fn clean_tracked_files_hit_by_index_id_and_edits_are_seen() {
         3
     );
 }
+
+#[test]
+fn a_process_killed_mid_write_leaves_a_usable_cache() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for i in 0..300 {
+        let body: String = (0..40)
+            .map(|j| format!("    if a == {j}:\n        b += {i}\n"))
+            .collect();
+        std::fs::write(
+            dir.path().join(format!("m{i:03}.py")),
+            format!("def f{i}(a, b):\n{body}    return b\n"),
+        )
+        .expect("write");
+    }
+    let cache = tempfile::tempdir().expect("cache dir");
+    let (expected, _) = split(&run(dir.path(), cache.path(), &["--no-cache"]));
+    for delay_ms in [5u64, 20, 60, 120, 250] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_antipasta"))
+            .args(["check", "--format", "json", "--cache-dir"])
+            .arg(cache.path())
+            .current_dir(dir.path())
+            .env_remove("ANTIPASTA_NO_CACHE")
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("spawns");
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        // Each killed run may or may not have committed; the cache stays consistent.
+        let (doc, _) = split(&run(dir.path(), cache.path(), &[]));
+        assert_eq!(doc, expected, "after a kill at {delay_ms} ms");
+    }
+}
+
+#[test]
+fn cache_commands_report_prune_and_clear() {
+    let dir = corpus();
+    let cache = tempfile::tempdir().expect("cache dir");
+    run(dir.path(), cache.path(), &[]);
+    let command = |args: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_antipasta"))
+            .arg("cache")
+            .args(args)
+            .arg("--cache-dir")
+            .arg(cache.path())
+            .current_dir(dir.path())
+            .output()
+            .expect("runs");
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let stats = command(&["stats"]);
+    assert!(stats.contains("entries: 13"), "{stats}");
+    assert!(stats.contains("last run: 0 hits, 13 misses"), "{stats}");
+    assert!(command(&["prune", "--days", "30"]).starts_with("removed 0 entries"));
+    assert!(command(&["prune", "--max-size", "0"]).starts_with("removed 13 entries"));
+    run(dir.path(), cache.path(), &[]);
+    assert!(command(&["clear"]).starts_with("removed 13 entries"));
+    assert!(command(&["stats"]).contains("entries: 0"));
+}
+
+#[test]
+fn config_can_disable_or_place_the_cache() {
+    let dir = corpus();
+    std::fs::write(
+        dir.path().join(".antipasta.toml"),
+        "[cache]\nenabled = false\n",
+    )
+    .expect("write");
+    let output = Command::new(env!("CARGO_BIN_EXE_antipasta"))
+        .args(["check", "--format", "json"])
+        .current_dir(dir.path())
+        .env_remove("ANTIPASTA_NO_CACHE")
+        .env_remove("ANTIPASTA_CACHE_DIR")
+        .output()
+        .expect("runs");
+    assert_eq!(split(&output).1, (0, 0));
+    std::fs::write(
+        dir.path().join(".antipasta.toml"),
+        "[cache]\ndir = \"build/cache\"\nmax_age_days = 7\n",
+    )
+    .expect("write");
+    let output = Command::new(env!("CARGO_BIN_EXE_antipasta"))
+        .args(["check", "--format", "json"])
+        .current_dir(dir.path())
+        .env_remove("ANTIPASTA_NO_CACHE")
+        .env_remove("ANTIPASTA_CACHE_DIR")
+        .output()
+        .expect("runs");
+    assert_eq!(split(&output).1, (0, 13));
+    assert!(dir.path().join("build/cache/data.mdb").is_file());
+}

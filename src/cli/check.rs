@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, ValueEnum};
 
 use super::Outcome;
-use crate::cache::{default_dir as default_cache_dir, Cache};
+use crate::cache::{resolve_dir as resolve_cache_dir, Cache};
 use crate::config::metric::Metric;
 use crate::config::{settings_for, Settings};
 use crate::engine::analyze_files;
@@ -105,7 +105,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
         }
         (files, Reader::Filesystem)
     };
-    let cache = open_cache(args, &cwd, err);
+    let cache = open_cache(args, &settings, &cwd, err);
     let run = analyze_files(&files, &reader, args.jobs, cache.as_ref())
         .map_err(|e| format!("cannot start worker threads: {e}"))?;
     if let Some(problem) = &run.cache_problem {
@@ -120,6 +120,11 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
             "antipasta: cache: {} hits, {} misses",
             run.cache_hits, run.cache_misses
         );
+    }
+    if let (Some(cache), None) = (&cache, &run.cache_problem) {
+        // Bookkeeping only: a failure here never changes the results.
+        let _ = cache.record_run(run.cache_hits, run.cache_misses);
+        let _ = cache.auto_prune(settings.cache.max_age_days, settings.cache.max_size_mb);
     }
     let results = run.results;
     let violations = evaluate(&results, &settings);
@@ -223,22 +228,21 @@ fn attach_clean_blob_ids(files: &mut [SourceFile], cwd: &Path, base: &Path) {
 
 /// Opens the result cache unless disabled; a cache that cannot be opened
 /// is reported once and the run goes on without it.
-fn open_cache(args: &CheckArgs, cwd: &Path, err: &mut dyn Write) -> Option<Cache> {
-    if no_cache(args) {
+fn open_cache(
+    args: &CheckArgs,
+    settings: &Settings,
+    cwd: &Path,
+    err: &mut dyn Write,
+) -> Option<Cache> {
+    if no_cache(args) || !settings.cache.enabled {
         return None;
     }
-    let dir = args
-        .cache_dir
-        .clone()
-        .or_else(|| {
-            std::env::var_os("ANTIPASTA_CACHE_DIR")
-                .filter(|v| !v.is_empty())
-                .map(PathBuf::from)
-        })
-        .or_else(|| {
-            let git = GitSource::discover(cwd).ok();
-            default_cache_dir(git.as_ref().map(GitSource::common_dir))
-        })?;
+    let git = GitSource::discover(cwd).ok();
+    let dir = resolve_cache_dir(
+        args.cache_dir.as_deref(),
+        settings.cache.dir.as_deref(),
+        git.as_ref().map(GitSource::common_dir),
+    )?;
     match Cache::open(&dir) {
         Ok(cache) => Some(cache),
         Err(problem) => {

@@ -1,5 +1,6 @@
 //! Command-line interface: parse flags, call the engine, map outcomes to exit codes.
 
+pub mod cache;
 pub mod check;
 pub mod config;
 
@@ -44,6 +45,8 @@ pub struct Cli {
 pub enum Command {
     /// Analyse files and fail when a function or file exceeds a threshold.
     Check(check::CheckArgs),
+    /// Inspect and maintain the result cache.
+    Cache(cache::CacheArgs),
     /// Inspect configuration.
     #[command(subcommand)]
     Config(config::ConfigCommand),
@@ -54,6 +57,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
     let result = match cli.command {
         Command::Check(args) => check::run(&args, out, err),
         Command::Config(command) => config::run(&command, out, err),
+        Command::Cache(args) => cache::run(&args, out, err),
     };
     match result {
         Ok(outcome) => outcome,

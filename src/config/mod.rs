@@ -29,6 +29,7 @@ pub struct ConfigFile {
     pub languages: Option<Vec<LanguageEntry>>,
     pub ignore_patterns: Option<Vec<String>>,
     pub use_gitignore: Option<bool>,
+    pub cache: Option<CacheOptions>,
     // antipasta 1.x keys for analyses antipasta does not run: accepted, unused.
     pub profile: Option<IgnoredAny>,
     pub tree_shape: Option<IgnoredAny>,
@@ -47,6 +48,26 @@ pub struct Defaults {
     pub max_halstead_volume: Option<f64>,
     pub max_halstead_difficulty: Option<f64>,
     pub max_halstead_effort: Option<f64>,
+}
+
+/// `[cache]` — the result cache.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CacheOptions {
+    pub enabled: Option<bool>,
+    pub dir: Option<PathBuf>,
+    pub max_age_days: Option<u64>,
+    pub max_size_mb: Option<u64>,
+}
+
+/// Resolved cache settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CacheSettings {
+    pub enabled: bool,
+    /// Relative paths are resolved against the config file's directory.
+    pub dir: Option<PathBuf>,
+    pub max_age_days: u64,
+    pub max_size_mb: u64,
 }
 
 /// `languages[]` — per-language metric thresholds.
@@ -81,6 +102,7 @@ pub struct Settings {
     pub ignore_patterns: Vec<String>,
     pub ignore: GlobSet,
     pub use_gitignore: bool,
+    pub cache: CacheSettings,
     /// The file the settings came from, if any.
     pub source: Option<PathBuf>,
 }
@@ -153,11 +175,26 @@ impl Settings {
         });
         let ignore = build_globset(&ignore_patterns)
             .map_err(|e| invalid(format!("ignore_patterns: {e}")))?;
+        let cache_options = file.cache.unwrap_or_default();
+        let config_dir = source
+            .as_deref()
+            .and_then(Path::parent)
+            .map(Path::to_path_buf);
+        let cache = CacheSettings {
+            enabled: cache_options.enabled.unwrap_or(true),
+            dir: cache_options.dir.map(|dir| match &config_dir {
+                Some(base) if dir.is_relative() => base.join(dir),
+                _ => dir,
+            }),
+            max_age_days: cache_options.max_age_days.unwrap_or(30),
+            max_size_mb: cache_options.max_size_mb.unwrap_or(256),
+        };
         Ok(Settings {
             thresholds,
             ignore_patterns,
             ignore,
             use_gitignore: file.use_gitignore.unwrap_or(true),
+            cache,
             source,
         })
     }
