@@ -260,3 +260,19 @@ fn config_can_disable_or_place_the_cache() {
     assert_eq!(split(&output).1, (0, 13));
     assert!(dir.path().join("build/cache/data.mdb").is_file());
 }
+
+#[test]
+fn a_read_only_location_degrades_to_no_cache_with_a_warning() {
+    // /proc is read-only for everyone, root included (permission bits are not).
+    let read_only = Path::new("/proc/self/antipasta-cache");
+    if !Path::new("/proc/self").is_dir() {
+        eprintln!("SKIPPED: no /proc on this system to provide a read-only directory");
+        return;
+    }
+    let dir = corpus();
+    let (expected, _) = split(&run(dir.path(), read_only, &["--no-cache"]));
+    let output = run(dir.path(), read_only, &[]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.matches("warning").count(), 1, "{stderr}");
+    assert_eq!(split(&output).0, expected);
+}
