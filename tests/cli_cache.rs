@@ -6,6 +6,8 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+mod common;
+
 fn run(dir: &Path, cache: &Path, extra: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_antipasta"))
         .args(["check", "--format", "json", "--cache-dir"])
@@ -126,18 +128,7 @@ fn eight_processes_share_one_cache() {
 #[test]
 fn clean_tracked_files_hit_by_index_id_and_edits_are_seen() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let git = |args: &[&str]| {
-        let status = Command::new("git")
-            .args(args)
-            .current_dir(dir.path())
-            .env("GIT_AUTHOR_NAME", "t")
-            .env("GIT_AUTHOR_EMAIL", "t@example.com")
-            .env("GIT_COMMITTER_NAME", "t")
-            .env("GIT_COMMITTER_EMAIL", "t@example.com")
-            .status()
-            .expect("git runs");
-        assert!(status.success());
-    };
+    let git = |args: &[&str]| common::git(dir.path(), args);
     git(&["init", "-q"]);
     std::fs::write(dir.path().join("a.py"), "def f(a):\n    return a\n").expect("write");
     std::fs::write(dir.path().join("b.py"), "def g(b):\n    return b\n").expect("write");
@@ -232,31 +223,28 @@ fn cache_commands_report_prune_and_clear() {
 #[test]
 fn config_can_disable_or_place_the_cache() {
     let dir = corpus();
+    let check_with_config_only = || {
+        Command::new(env!("CARGO_BIN_EXE_antipasta"))
+            .args(["check", "--format", "json"])
+            .current_dir(dir.path())
+            .env_remove("ANTIPASTA_NO_CACHE")
+            .env_remove("ANTIPASTA_CACHE_DIR")
+            .output()
+            .expect("runs")
+    };
     std::fs::write(
         dir.path().join(".antipasta.toml"),
         "[cache]\nenabled = false\n",
     )
     .expect("write");
-    let output = Command::new(env!("CARGO_BIN_EXE_antipasta"))
-        .args(["check", "--format", "json"])
-        .current_dir(dir.path())
-        .env_remove("ANTIPASTA_NO_CACHE")
-        .env_remove("ANTIPASTA_CACHE_DIR")
-        .output()
-        .expect("runs");
+    let output = check_with_config_only();
     assert_eq!(split(&output).1, (0, 0));
     std::fs::write(
         dir.path().join(".antipasta.toml"),
         "[cache]\ndir = \"build/cache\"\nmax_age_days = 7\n",
     )
     .expect("write");
-    let output = Command::new(env!("CARGO_BIN_EXE_antipasta"))
-        .args(["check", "--format", "json"])
-        .current_dir(dir.path())
-        .env_remove("ANTIPASTA_NO_CACHE")
-        .env_remove("ANTIPASTA_CACHE_DIR")
-        .output()
-        .expect("runs");
+    let output = check_with_config_only();
     assert_eq!(split(&output).1, (0, 13));
     assert!(dir.path().join("build/cache/data.mdb").is_file());
 }

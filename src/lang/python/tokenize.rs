@@ -48,6 +48,11 @@ enum Mode {
     FString { quote: u8, triple: bool, spec: bool },
 }
 
+/// Whether the quote at `i` closes a literal opened with `quote` (`triple`: three of them).
+fn closes(bytes: &[u8], i: usize, quote: u8, triple: bool) -> bool {
+    !triple || (bytes.get(i + 1) == Some(&quote) && bytes.get(i + 2) == Some(&quote))
+}
+
 /// A resumable tokenizer for one run of lines.
 #[derive(Debug)]
 pub struct Tokenizer {
@@ -336,16 +341,9 @@ impl Tokenizer {
     ) -> usize {
         while i < bytes.len() {
             match bytes[i] {
-                b'\\' => {
-                    if i + 1 == bytes.len() {
-                        self.continued = true;
-                    }
-                    i += 2;
-                }
+                b'\\' => i = self.escape(bytes, i),
                 c if c == quote => {
-                    if !triple
-                        || (bytes.get(i + 1) == Some(&quote) && bytes.get(i + 2) == Some(&quote))
-                    {
+                    if closes(bytes, i, quote, triple) {
                         self.modes.pop();
                         self.push(Token::Str {
                             start_row,
@@ -361,6 +359,15 @@ impl Tokenizer {
         bytes.len()
     }
 
+    /// Skips a backslash escape inside a literal; a backslash ending the
+    /// line continues the literal on the next one.
+    fn escape(&mut self, bytes: &[u8], i: usize) -> usize {
+        if i + 1 == bytes.len() {
+            self.continued = true;
+        }
+        i + 2
+    }
+
     /// Inside f-string text or a format spec.
     fn fstring(
         &mut self,
@@ -373,12 +380,7 @@ impl Tokenizer {
         let start = i;
         while i < bytes.len() {
             match bytes[i] {
-                b'\\' => {
-                    if i + 1 == bytes.len() {
-                        self.continued = true;
-                    }
-                    i += 2;
-                }
+                b'\\' => i = self.escape(bytes, i),
                 b'{' if !spec && bytes.get(i + 1) == Some(&b'{') => i += 2,
                 b'}' if !spec && bytes.get(i + 1) == Some(&b'}') => i += 2,
                 b'{' => {
@@ -400,9 +402,7 @@ impl Tokenizer {
                     return i + 1;
                 }
                 c if c == quote && !spec => {
-                    if !triple
-                        || (bytes.get(i + 1) == Some(&quote) && bytes.get(i + 2) == Some(&quote))
-                    {
+                    if closes(bytes, i, quote, triple) {
                         if i > start {
                             self.push(Token::Other);
                         }
