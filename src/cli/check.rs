@@ -83,19 +83,21 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
     for (metric, value) in &args.thresholds {
         settings.override_threshold(*metric, *value);
     }
-    let git;
+    // One repository handle for the source, the clean-file ids and the cache location.
+    let git = GitSource::discover(&cwd);
     let (files, reader) = if args.staged {
-        git = GitSource::discover(&cwd)
+        let git = git
+            .as_ref()
             .map_err(|e| format!("--staged needs a git repository: {e}"))?;
         (
-            staged_files(&git, args, &cwd, &settings, err)?,
-            Reader::Git(&git),
+            staged_files(git, args, &cwd, &settings, err)?,
+            Reader::Git(git),
         )
     } else {
         let base = repository_root(&cwd).unwrap_or_else(|| cwd.clone());
         let (mut files, walk_errors) = collect(&args.paths, &cwd, &base, &settings);
-        if !no_cache(args) {
-            attach_clean_blob_ids(&mut files, &cwd, &base);
+        if let (false, Ok(git)) = (no_cache(args), &git) {
+            attach_clean_blob_ids(&mut files, git, &base);
         }
         for walk_error in &walk_errors {
             let _ = writeln!(err, "antipasta: warning: {walk_error}");
@@ -105,7 +107,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
         }
         (files, Reader::Filesystem)
     };
-    let cache = open_cache(args, &settings, &cwd, err);
+    let cache = open_cache(args, &settings, git.as_ref().ok(), err);
     let run = analyze_files(&files, &reader, args.jobs, cache.as_ref())
         .map_err(|e| format!("cannot start worker threads: {e}"))?;
     if let Some(problem) = &run.cache_problem {
@@ -207,10 +209,7 @@ fn no_cache(args: &CheckArgs) -> bool {
 
 /// Gives tracked, unmodified worktree files the blob id the index already
 /// holds, so a cache hit needs no read at all (what `git status` trusts).
-fn attach_clean_blob_ids(files: &mut [SourceFile], cwd: &Path, base: &Path) {
-    let Ok(git) = GitSource::discover(cwd) else {
-        return;
-    };
+fn attach_clean_blob_ids(files: &mut [SourceFile], git: &GitSource, base: &Path) {
     let same_root = git
         .workdir()
         .and_then(|w| w.canonicalize().ok())
@@ -231,17 +230,16 @@ fn attach_clean_blob_ids(files: &mut [SourceFile], cwd: &Path, base: &Path) {
 fn open_cache(
     args: &CheckArgs,
     settings: &Settings,
-    cwd: &Path,
+    git: Option<&GitSource>,
     err: &mut dyn Write,
 ) -> Option<Cache> {
     if no_cache(args) || !settings.cache.enabled {
         return None;
     }
-    let git = GitSource::discover(cwd).ok();
     let dir = resolve_cache_dir(
         args.cache_dir.as_deref(),
         settings.cache.dir.as_deref(),
-        git.as_ref().map(GitSource::common_dir),
+        git.map(GitSource::common_dir),
     )?;
     match Cache::open(&dir) {
         Ok(cache) => Some(cache),
