@@ -5,7 +5,7 @@
 //! or code) and its logical lines counted with radon's `;`-split,
 //! last-colon rule (metric-rules §C).
 
-use super::tokenize::{Token, TokenizeError, Tokenizer};
+use super::tokenize::{Token, Tokenizer};
 use crate::metrics::raw::RawCounts;
 
 /// radon raises `SyntaxError('SyntaxError at line: N')` for these.
@@ -69,11 +69,9 @@ pub fn raw_counts(source: &str) -> Result<RawCounts, RawError> {
             let error = || RawError {
                 line: start as u32 + 1,
             };
-            match tokenizer.feed_line(lines[end]) {
-                Ok(()) => {}
-                Err(TokenizeError::UnterminatedString | TokenizeError::StrayBackslash) => {
-                    return Err(error())
-                }
+            // Every tokenizer error is final: no later line can repair it.
+            if tokenizer.feed_line(lines[end]).is_err() {
+                return Err(error());
             }
             if tokenizer.is_complete() {
                 break;
@@ -241,7 +239,13 @@ mod tests {
     }
 
     #[test]
+    fn a_continuation_absorbs_one_empty_line_only() {
+        assert_eq!(raw("x \\\n\n\ny"), (4, 2, 2, 0, 0, 2, 0));
+    }
+
+    #[test]
     fn unterminated_constructs_are_errors_with_a_line() {
+        assert_eq!(raw_counts("x = 1\n\0\n"), Err(RawError { line: 2 }));
         assert_eq!(raw_counts("x = 1\ny = [1, 2,\n"), Err(RawError { line: 2 }));
         assert_eq!(raw_counts("s = 'abc\n"), Err(RawError { line: 1 }));
         assert_eq!(raw_counts("x = \"\"\"abc\n"), Err(RawError { line: 1 }));

@@ -32,6 +32,8 @@ pub enum TokenizeError {
     UnterminatedString,
     /// A backslash followed by something other than a line end.
     StrayBackslash,
+    /// Source code cannot contain NUL bytes.
+    NullByte,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,6 +64,8 @@ pub struct Tokenizer {
     depths: Vec<u32>,
     /// The last line ended with a continuation backslash.
     continued: bool,
+    /// A continuation has already absorbed one empty line.
+    continued_over_empty: bool,
     /// Lines fed so far, minus one: the current 0-based row.
     row: u32,
     started: bool,
@@ -74,6 +78,7 @@ impl Default for Tokenizer {
             modes: vec![Mode::Code { field: false }],
             depths: vec![0],
             continued: false,
+            continued_over_empty: false,
             row: 0,
             started: false,
             tokens: Vec::new(),
@@ -128,10 +133,17 @@ impl Tokenizer {
             self.newline()?;
         }
         self.started = true;
-        // After a continuation backslash an empty line adds nothing: the
-        // run still ends in backslash-newline, which does not tokenize.
-        if !line.is_empty() {
+        // After a continuation backslash one empty line adds nothing: the
+        // run still ends in backslash-newline, which does not tokenize. The
+        // next line break ends the logical line whatever follows.
+        if self.continued && line.is_empty() && !self.continued_over_empty {
+            self.continued_over_empty = true;
+        } else {
             self.continued = false;
+            self.continued_over_empty = false;
+        }
+        if line.contains('\0') {
+            return Err(TokenizeError::NullByte);
         }
         let bytes = line.as_bytes();
         let mut i = 0;
