@@ -239,6 +239,14 @@ mod tests {
     }
 
     #[test]
+    fn backslashes_never_escape_f_string_braces() {
+        // Values from radon 6.0.1 on CPython 3.12.1.
+        assert_eq!(raw("x = fr'\\{{\\}}'\n"), (1, 1, 1, 0, 0, 0, 0));
+        assert_eq!(raw("x = f'\\N{DASH}{a:x}'\n"), (1, 2, 1, 0, 0, 0, 0));
+        assert_eq!(raw("x = rf'\\N{a}'\n"), (1, 1, 1, 0, 0, 0, 0));
+    }
+
+    #[test]
     fn a_continuation_absorbs_one_empty_line_only() {
         assert_eq!(raw("x \\\n\n\ny"), (4, 2, 2, 0, 0, 2, 0));
     }

@@ -47,7 +47,12 @@ enum Mode {
         start_row: u32,
     },
     /// The literal part of an f-string (or a format spec when `spec`).
-    FString { quote: u8, triple: bool, spec: bool },
+    FString {
+        quote: u8,
+        triple: bool,
+        raw: bool,
+        spec: bool,
+    },
 }
 
 /// Whether the quote at `i` closes a literal opened with `quote` (`triple`: three of them).
@@ -90,11 +95,12 @@ const PREFIXES: [&str; 13] = [
     "", "r", "u", "f", "b", "br", "rb", "fr", "rf", "ur", "rt", "t", "tr",
 ];
 
-fn is_string_prefix(name: &str) -> Option<bool> {
-    // Valid 3.12 prefixes (case-insensitive); `ur`, `t`, `rt`, `tr` are not.
+/// For a valid 3.12 string prefix (case-insensitive; `ur`, `t`, `rt`, `tr`
+/// are not), whether it makes an f-string and whether a raw one.
+fn is_string_prefix(name: &str) -> Option<(bool, bool)> {
     let lower = name.to_ascii_lowercase();
     if PREFIXES[..9].contains(&lower.as_str()) {
-        Some(lower.contains('f'))
+        Some((lower.contains('f'), lower.contains('r')))
     } else {
         None
     }
@@ -158,8 +164,9 @@ impl Tokenizer {
                 Mode::FString {
                     quote,
                     triple,
+                    raw,
                     spec,
-                } => self.fstring(bytes, i, quote, triple, spec),
+                } => self.fstring(bytes, i, quote, triple, raw, spec),
             };
         }
         Ok(())
@@ -206,7 +213,7 @@ impl Tokenizer {
                     Err(TokenizeError::StrayBackslash)
                 }
             }
-            b'\'' | b'"' => Ok(self.open_string(bytes, i, false)),
+            b'\'' | b'"' => Ok(self.open_string(bytes, i, false, false)),
             b'(' | b'[' | b'{' => {
                 *self.depth() += 1;
                 self.push(Token::Other);
@@ -235,10 +242,11 @@ impl Tokenizer {
                 // A format spec starts (even before `=`, as in 3.12): the
                 // colon is an OP, the spec is f-string text.
                 self.push(Token::Colon);
-                let (quote, triple) = self.enclosing_fstring();
+                let (quote, triple, raw) = self.enclosing_fstring();
                 self.modes.push(Mode::FString {
                     quote,
                     triple,
+                    raw,
                     spec: true,
                 });
                 Ok(i + 1)
@@ -259,15 +267,17 @@ impl Tokenizer {
         }
     }
 
-    fn enclosing_fstring(&self) -> (u8, bool) {
+    fn enclosing_fstring(&self) -> (u8, bool, bool) {
         self.modes
             .iter()
             .rev()
             .find_map(|mode| match mode {
-                Mode::FString { quote, triple, .. } => Some((*quote, *triple)),
+                Mode::FString {
+                    quote, triple, raw, ..
+                } => Some((*quote, *triple, *raw)),
                 _ => None,
             })
-            .unwrap_or((b'"', false))
+            .unwrap_or((b'"', false, false))
     }
 
     fn operator(&mut self, line: &str, i: usize) -> usize {
@@ -312,8 +322,8 @@ impl Tokenizer {
             .map_or(line.len(), |(offset, _)| i + offset);
         let bytes = line.as_bytes();
         if matches!(bytes.get(end), Some(b'\'' | b'"')) {
-            if let Some(is_f) = is_string_prefix(&line[i..end]) {
-                return self.open_string(bytes, end, is_f);
+            if let Some((is_f, raw)) = is_string_prefix(&line[i..end]) {
+                return self.open_string(bytes, end, is_f, raw);
             }
         }
         self.push(Token::Other);
@@ -321,7 +331,7 @@ impl Tokenizer {
     }
 
     /// Opens a string at the quote at `i`.
-    fn open_string(&mut self, bytes: &[u8], i: usize, is_f: bool) -> usize {
+    fn open_string(&mut self, bytes: &[u8], i: usize, is_f: bool, raw: bool) -> usize {
         let quote = bytes[i];
         let triple = bytes.get(i + 1) == Some(&quote) && bytes.get(i + 2) == Some(&quote);
         let after = if triple { i + 3 } else { i + 1 };
@@ -330,6 +340,7 @@ impl Tokenizer {
             self.modes.push(Mode::FString {
                 quote,
                 triple,
+                raw,
                 spec: false,
             });
         } else {
@@ -387,11 +398,25 @@ impl Tokenizer {
         mut i: usize,
         quote: u8,
         triple: bool,
+        raw: bool,
         spec: bool,
     ) -> usize {
         let start = i;
         while i < bytes.len() {
             match bytes[i] {
+                // A backslash never escapes a brace in an f-string; `\N{…}`
+                // is a named escape unless the string is raw.
+                b'\\' if matches!(bytes.get(i + 1), Some(b'{' | b'}')) => i += 1,
+                b'\\'
+                    if !raw
+                        && bytes.get(i + 1) == Some(&b'N')
+                        && bytes.get(i + 2) == Some(&b'{') =>
+                {
+                    i = bytes[i..]
+                        .iter()
+                        .position(|&b| b == b'}')
+                        .map_or(bytes.len(), |end| i + end + 1);
+                }
                 b'\\' => i = self.escape(bytes, i),
                 b'{' if !spec && bytes.get(i + 1) == Some(&b'{') => i += 2,
                 b'}' if !spec && bytes.get(i + 1) == Some(&b'}') => i += 2,
