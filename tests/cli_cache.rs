@@ -264,3 +264,35 @@ fn a_read_only_location_degrades_to_no_cache_with_a_warning() {
     assert_eq!(stderr.matches("warning").count(), 1, "{stderr}");
     assert_eq!(split(&output).0, expected);
 }
+
+#[test]
+fn the_fixture_corpus_is_byte_identical_with_and_without_cache() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/python/corpus");
+    assert!(
+        corpus.is_dir(),
+        "{} is missing: run fixtures/python/fetch_corpus.sh first",
+        corpus.display()
+    );
+    let cache = tempfile::tempdir().expect("cache dir");
+    let config = cache.path().join("antipasta.toml");
+    std::fs::write(&config, "ignore_patterns = []\n").expect("write config");
+    let config = config.to_string_lossy().into_owned();
+    let args = ["--config", config.as_str()];
+    let (uncached, _) = split(&run(
+        &corpus,
+        cache.path(),
+        &[&args[..], &["--no-cache"]].concat(),
+    ));
+    let (cold, (hits, misses)) = split(&run(&corpus, cache.path(), &args));
+    assert_eq!((hits, misses), (0, 615));
+    let (warm, (hits, misses)) = split(&run(&corpus, cache.path(), &args));
+    assert_eq!((hits, misses), (615, 0));
+    assert_eq!(
+        serde_json::to_string(&uncached).ok(),
+        serde_json::to_string(&cold).ok()
+    );
+    assert_eq!(
+        serde_json::to_string(&uncached).ok(),
+        serde_json::to_string(&warm).ok()
+    );
+}

@@ -156,6 +156,10 @@ impl GitSource {
                 continue;
             }
             let path = entry.path(&index).to_str_lossy().into_owned();
+            // Only files antipasta analyses are worth a stat call.
+            if Language::from_path(Path::new(&path)).is_none() {
+                continue;
+            }
             let Ok(metadata) = gix::index::fs::Metadata::from_path_no_follow(&workdir.join(&path))
             else {
                 continue;
