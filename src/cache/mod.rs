@@ -165,8 +165,17 @@ impl Cache {
     }
 
     /// Remembers the hits and misses of the run that just ended.
+    /// Skips the write (and its disk sync) when the counts are unchanged,
+    /// as they are on repeated runs over an unchanged tree.
     pub fn record_run(&self, hits: usize, misses: usize) -> Result<(), CacheError> {
         let value = format!("{hits} {misses}").into_bytes();
+        let unchanged = {
+            let rtxn = self.env.read_txn().map_err(CacheError::Read)?;
+            self.db.get(&rtxn, LAST_RUN_KEY).map_err(CacheError::Read)? == Some(&value[..])
+        };
+        if unchanged {
+            return Ok(());
+        }
         self.write(&[(LAST_RUN_KEY, value)])
             .map_err(CacheError::Write)
     }
