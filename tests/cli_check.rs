@@ -118,6 +118,7 @@ fn bad_files_are_reported_and_others_still_analysed() {
     write(dir.path(), "c_latin1.py", b"s = '\xe9'\n");
     write(dir.path(), "d_good.py", "def ok():\n    return 1\n");
     write(dir.path(), "e_py2.py", "print 'hello'\n");
+    write(dir.path(), "f_no_body.py", "def f():\nreturn 1\n");
     let (doc, code) = json(dir.path(), &[]);
     assert_eq!(code, 1);
     let errors: Vec<String> = doc["files"]
@@ -132,7 +133,11 @@ fn bad_files_are_reported_and_others_still_analysed() {
     assert!(errors[2].contains("UTF-8"), "{errors:?}");
     assert_eq!(errors[3], "");
     assert!(errors[4].contains("print"), "{errors:?}");
-    assert_eq!(doc["summary"]["errors"], 4);
+    assert!(
+        errors[5].contains("expected an indented block"),
+        "{errors:?}"
+    );
+    assert_eq!(doc["summary"]["errors"], 5);
     assert_eq!(doc["files"][3]["functions"][0]["name"], "ok");
 }
 

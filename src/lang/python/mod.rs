@@ -161,6 +161,10 @@ fn check_syntax(tree: &SyntaxTree<'_>) -> Result<(), AnalysisError> {
             Some("invalid syntax".to_owned())
         } else {
             match node.kind() {
+                // tree-sitter accepts a header with no indented body after it.
+                "block" if node.named_children().next().is_none() => {
+                    Some("expected an indented block".to_owned())
+                }
                 "print_statement" => {
                     Some("Missing parentheses in call to 'print' (Python 2 syntax)".to_owned())
                 }
