@@ -21,35 +21,40 @@ pub struct Definition {
 /// (`Outer.method.inner`). A def is a method when the nearest enclosing
 /// definition is a class, as radon decides it.
 pub fn collect(root: Node<'_>) -> Vec<Definition> {
-    let mut found = Vec::new();
-    let mut stack: Vec<(Node<'_>, Vec<String>, bool)> = vec![(root, Vec::new(), false)];
-    while let Some((node, scope, in_class)) = stack.pop() {
+    let mut found: Vec<Definition> = Vec::new();
+    // Each stack entry names its enclosing definition by index into
+    // `found` (None at module level), so no scope is copied per node.
+    let mut stack: Vec<(Node<'_>, Option<usize>)> = vec![(root, None)];
+    while let Some((node, enclosing)) = stack.pop() {
         let mut pending = Vec::new();
         for child in node.named_children() {
-            match child.kind() {
-                "function_definition" | "class_definition" | "decorated_definition" => {
-                    let definition = undecorated(child);
-                    let is_class = definition.kind() == "class_definition";
-                    let name = definition_name(definition).to_owned();
-                    let mut inner_scope = scope.clone();
-                    inner_scope.push(name.clone());
-                    found.push(Definition {
-                        key: definition.start_byte(),
-                        qualified_name: inner_scope.join("."),
-                        name,
-                        is_class,
-                        kind: if in_class {
-                            FunctionKind::Method
-                        } else {
-                            FunctionKind::Function
-                        },
-                        span: span(child, definition),
-                    });
-                    if let Some(body) = definition.child_by_field_name("body") {
-                        pending.push((body, inner_scope, is_class));
-                    }
-                }
-                _ => pending.push((child, scope.clone(), in_class)),
+            if !matches!(
+                child.kind(),
+                "function_definition" | "class_definition" | "decorated_definition"
+            ) {
+                pending.push((child, enclosing));
+                continue;
+            }
+            let definition = undecorated(child);
+            let name = definition_name(definition).to_owned();
+            let (qualified_name, in_class) = match enclosing.map(|index| &found[index]) {
+                Some(parent) => (format!("{}.{name}", parent.qualified_name), parent.is_class),
+                None => (name.clone(), false),
+            };
+            found.push(Definition {
+                key: definition.start_byte(),
+                qualified_name,
+                name,
+                is_class: definition.kind() == "class_definition",
+                kind: if in_class {
+                    FunctionKind::Method
+                } else {
+                    FunctionKind::Function
+                },
+                span: span(child, definition),
+            });
+            if let Some(body) = definition.child_by_field_name("body") {
+                pending.push((body, Some(found.len() - 1)));
             }
         }
         // Reverse so that the explicit stack visits children in source order.
