@@ -85,10 +85,11 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
     }
     // One repository handle for the source, the clean-file ids and the cache location.
     let git = GitSource::discover(&cwd);
-    let (files, reader) = if args.staged {
-        let git = git
-            .as_ref()
-            .map_err(|e| format!("--staged needs a git repository: {e}"))?;
+    if let (true, Err(e)) = (args.staged, &git) {
+        return Err(format!("--staged needs a git repository: {e}"));
+    }
+    let cache = open_cache(args, &settings, git.as_ref().ok(), err);
+    let (files, reader) = if let (true, Ok(git)) = (args.staged, &git) {
         (
             staged_files(git, args, &cwd, &settings, err)?,
             Reader::Git(git),
@@ -96,7 +97,8 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
     } else {
         let base = repository_root(&cwd).unwrap_or_else(|| cwd.clone());
         let (mut files, walk_errors) = collect(&args.paths, &cwd, &base, &settings);
-        if let (false, Ok(git)) = (no_cache(args), &git) {
+        // Index ids only pay off as cache keys.
+        if let (Some(_), Ok(git)) = (&cache, &git) {
             attach_clean_blob_ids(&mut files, git, &base);
         }
         for walk_error in &walk_errors {
@@ -107,7 +109,6 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
         }
         (files, Reader::Filesystem)
     };
-    let cache = open_cache(args, &settings, git.as_ref().ok(), err);
     let run = analyze_files(&files, &reader, args.jobs, cache.as_ref())
         .map_err(|e| format!("cannot start worker threads: {e}"))?;
     if let Some(problem) = &run.cache_problem {
@@ -201,12 +202,6 @@ fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-/// Whether the cache is switched off (`--no-cache`, `ANTIPASTA_NO_CACHE`).
-fn no_cache(args: &CheckArgs) -> bool {
-    args.no_cache
-        || std::env::var_os("ANTIPASTA_NO_CACHE").is_some_and(|v| !v.is_empty() && v != "0")
-}
-
 /// Gives tracked, unmodified worktree files the blob id the index already
 /// holds, so a cache hit needs no read at all (what `git status` trusts).
 fn attach_clean_blob_ids(files: &mut [SourceFile], git: &GitSource, base: &Path) {
@@ -233,7 +228,9 @@ fn open_cache(
     git: Option<&GitSource>,
     err: &mut dyn Write,
 ) -> Option<Cache> {
-    if no_cache(args) || !settings.cache.enabled {
+    let disabled_by_env =
+        std::env::var_os("ANTIPASTA_NO_CACHE").is_some_and(|v| !v.is_empty() && v != "0");
+    if args.no_cache || disabled_by_env || !settings.cache.enabled {
         return None;
     }
     let dir = resolve_cache_dir(
