@@ -308,7 +308,8 @@ fn decode(bytes: &[u8]) -> Option<(u64, &[u8])> {
     Some((u64::from_be_bytes(stamp.try_into().ok()?), payload))
 }
 
-fn now() -> u64 {
+/// Seconds since the Unix epoch (0 if the clock is before it).
+pub fn now() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs())

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 
 use super::Outcome;
-use crate::cache::{resolve_dir, Cache};
+use crate::cache::{now, resolve_dir, Cache};
 use crate::config::settings_for;
 use crate::source::git::GitSource;
 
@@ -52,9 +52,7 @@ pub fn run(args: &CacheArgs, out: &mut dyn Write, _err: &mut dyn Write) -> Resul
     match &args.command {
         CacheCommand::Stats => {
             let stats = cache.stats().map_err(|e| e.to_string())?;
-            let now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs());
+            let now = now();
             let age = |stamp: Option<u64>| match stamp {
                 Some(stamp) => format!(
                     "{} (unix time {stamp})",

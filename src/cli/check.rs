@@ -7,7 +7,7 @@ use clap::{Args, ValueEnum};
 
 use super::Outcome;
 use crate::cache::{resolve_dir as resolve_cache_dir, Cache};
-use crate::config::metric::Metric;
+use crate::config::metric::{is_valid_threshold, Metric};
 use crate::config::{settings_for, Settings};
 use crate::engine::analyze_files;
 use crate::gate::evaluate;
@@ -67,7 +67,7 @@ fn parse_threshold(text: &str) -> Result<(Metric, f64), String> {
         .trim()
         .parse()
         .map_err(|_| format!("'{value}' is not a number"))?;
-    if value < 0.0 || !value.is_finite() {
+    if !is_valid_threshold(value) {
         return Err(format!(
             "threshold for {metric} must be a non-negative number"
         ));

@@ -160,6 +160,11 @@ impl Comparison {
     }
 }
 
+/// Whether a value can be a threshold: finite and not negative (as antipasta 1.x requires).
+pub fn is_valid_threshold(value: f64) -> bool {
+    value.is_finite() && value >= 0.0
+}
+
 /// A resolved requirement on one metric.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Threshold {

@@ -150,7 +150,7 @@ impl Settings {
             };
             let list = thresholds.entry(language).or_insert_with(|| base.clone());
             for metric in entry.metrics {
-                if metric.threshold < 0.0 || !metric.threshold.is_finite() {
+                if !metric::is_valid_threshold(metric.threshold) {
                     return Err(invalid(format!(
                         "languages[{}].metrics: threshold for {} must be a non-negative number",
                         entry.name, metric.metric

@@ -52,10 +52,8 @@ impl GitSource {
     /// Finds the repository containing `dir`, honouring `GIT_DIR` and
     /// `GIT_INDEX_FILE` as git hooks set them.
     pub fn discover(dir: &Path) -> Result<Self, GitError> {
-        let in_repository = std::env::var_os("GIT_DIR").is_some()
-            || dir
-                .ancestors()
-                .any(|ancestor| ancestor.join(".git").exists());
+        let in_repository =
+            std::env::var_os("GIT_DIR").is_some() || super::walk::repository_root(dir).is_some();
         if !in_repository {
             return Err(GitError::NotARepository {
                 path: dir.to_owned(),
@@ -106,11 +104,7 @@ impl GitSource {
                 }
                 continue;
             }
-            let is_file = matches!(
-                entry.mode,
-                gix::index::entry::Mode::FILE | gix::index::entry::Mode::FILE_EXECUTABLE
-            );
-            if !is_file
+            if !is_regular_file(entry)
                 || entry
                     .flags
                     .contains(gix::index::entry::Flags::INTENT_TO_ADD)
@@ -148,11 +142,7 @@ impl GitSource {
         let index_time = index.timestamp();
         let mut clean = HashMap::new();
         for entry in index.entries() {
-            let is_file = matches!(
-                entry.mode,
-                gix::index::entry::Mode::FILE | gix::index::entry::Mode::FILE_EXECUTABLE
-            );
-            if !is_file || entry.stage() != gix::index::entry::Stage::Unconflicted {
+            if !is_regular_file(entry) || entry.stage() != gix::index::entry::Stage::Unconflicted {
                 continue;
             }
             let path = entry.path(&index).to_str_lossy().into_owned();
@@ -183,6 +173,14 @@ impl GitSource {
         })?;
         Ok(object.detach().data)
     }
+}
+
+/// Whether an index entry is a plain or executable file (not a symlink or submodule).
+fn is_regular_file(entry: &gix::index::Entry) -> bool {
+    matches!(
+        entry.mode,
+        gix::index::entry::Mode::FILE | gix::index::entry::Mode::FILE_EXECUTABLE
+    )
 }
 
 /// Path → blob id of every file in HEAD's tree (empty for an unborn HEAD).
