@@ -93,14 +93,16 @@ fn classify(tokens: &[Token], lines: &[&str], counts: &mut RawCounts) {
     match tokens {
         [Token::Comment] => counts.single_comments += 1,
         [Token::Str { start_row, end_row }] if start_row == end_row => counts.single_comments += 1,
-        [Token::Str { .. }] => {
-            let empty = lines.iter().filter(|l| l.is_empty()).count() as u64;
-            counts.multi += lines.len() as u64 - empty;
-            counts.blank += empty;
-        }
+        // A lone multi-line string's non-empty lines are `multi`, any other
+        // group's are `sloc`; empty lines are `blank` either way.
         _ => {
             let empty = lines.iter().filter(|l| l.is_empty()).count() as u64;
-            counts.sloc += lines.len() as u64 - empty;
+            let filled = if matches!(tokens, [Token::Str { .. }]) {
+                &mut counts.multi
+            } else {
+                &mut counts.sloc
+            };
+            *filled += lines.len() as u64 - empty;
             counts.blank += empty;
         }
     }
