@@ -153,7 +153,7 @@ impl<'s> Walker<'s> {
             if child.is_named() {
                 // `case -1:` is a MatchValue holding UnaryOp(USub, 1).
                 if minus && is_number(child) && is_pattern(node) {
-                    self.count_only("USub", 1, &[child], context, report);
+                    self.count_only("USub", &[child], context, report);
                 }
                 self.walk(child, context, report);
             }
@@ -187,11 +187,9 @@ impl<'s> Walker<'s> {
         } else {
             operand_key(*left)
         };
-        self.record_operator(name, report);
-        self.add_totals(1, 0, report);
-        self.count_operand_keys(vec![left_key, operand_key(*right)], context, report);
+        self.count_keys(name, vec![left_key, operand_key(*right)], context, report);
         if negated {
-            self.count_only("USub", 1, &[*left], context, report);
+            self.count_only("USub", &[*left], context, report);
         }
     }
 
@@ -215,7 +213,7 @@ impl<'s> Walker<'s> {
         let mut operands = Vec::new();
         collect_bool_operands(node, operator, &mut operands);
         let name = if operator == "and" { "And" } else { "Or" };
-        self.count_only(name, 1, &operands, context, report);
+        self.count_only(name, &operands, context, report);
         for operand in operands {
             self.walk(operand, context, report);
         }
@@ -243,21 +241,34 @@ impl<'s> Walker<'s> {
         context: Option<&'s str>,
         report: Option<usize>,
     ) {
-        self.count_only(operator, 1, operands, context, report);
+        self.count_only(operator, operands, context, report);
         self.walk_children(node, context, report);
     }
 
+    /// One occurrence of `operator` with these operands (children not visited).
     fn count_only(
         &mut self,
         operator: &'static str,
-        operators: u64,
         operands: &[Node<'s>],
         context: Option<&'s str>,
         report: Option<usize>,
     ) {
         self.record_operator(operator, report);
-        self.add_totals(operators, 0, report);
+        self.add_totals(1, 0, report);
         self.count_operands(operands, context, report);
+    }
+
+    /// One occurrence of `operator` with operands already keyed.
+    fn count_keys(
+        &mut self,
+        operator: &'static str,
+        keys: Vec<Operand<'s>>,
+        context: Option<&'s str>,
+        report: Option<usize>,
+    ) {
+        self.record_operator(operator, report);
+        self.add_totals(1, 0, report);
+        self.count_operand_keys(keys, context, report);
     }
 
     fn record_operator(&mut self, operator: &'static str, report: Option<usize>) {
