@@ -17,6 +17,8 @@ pub struct Run {
     pub results: Vec<FileResult>,
     pub cache_hits: usize,
     pub cache_misses: usize,
+    /// Functions analysed in this run (in files not answered by the cache).
+    pub units_scored: usize,
     /// The first cache failure, if any: the run went on without the cache.
     pub cache_problem: Option<String>,
 }
@@ -51,10 +53,14 @@ pub fn analyze_files(
         results: Vec::with_capacity(analysed.len()),
         cache_hits: 0,
         cache_misses: 0,
+        units_scored: 0,
         cache_problem: None,
     };
     let mut to_store = Vec::new();
-    for (index, (_, lookup)) in analysed.iter().enumerate() {
+    for (index, (result, lookup)) in analysed.iter().enumerate() {
+        if !matches!(lookup, Lookup::Hit) {
+            run.units_scored += result.outcome.as_ref().map_or(0, |a| a.functions.len());
+        }
         match lookup {
             Lookup::Hit => run.cache_hits += 1,
             Lookup::Miss(key) => {

@@ -7,6 +7,7 @@
 pub mod cache;
 pub mod cli;
 pub mod config;
+pub mod diff;
 pub mod engine;
 pub mod gate;
 pub mod lang;

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 
 use super::Outcome;
 use crate::cache::{resolve_dir as resolve_cache_dir, Cache};
@@ -11,16 +11,10 @@ use crate::config::metric::{is_valid_threshold, Metric};
 use crate::config::{settings_for, Settings};
 use crate::engine::analyze_files;
 use crate::gate::evaluate;
-use crate::report::{json, text, Summary};
+use crate::report::{render, Format, Report, Summary};
 use crate::source::git::GitSource;
 use crate::source::walk::{collect, display_path, repository_root};
 use crate::source::{Origin, Reader, SourceFile};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Text,
-    Json,
-}
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -131,11 +125,18 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
     }
     let results = run.results;
     let violations = evaluate(&results, &settings);
-    let summary = Summary::of(&results, &violations).with_cache(run.cache_hits, run.cache_misses);
-    let rendered = match args.format {
-        Format::Text => text::render(&results, &violations, summary, args.quiet),
-        Format::Json => json::render(&results, &violations, summary),
+    let summary = Summary::of(&results, &violations).with_run(
+        run.cache_hits,
+        run.cache_misses,
+        run.units_scored,
+    );
+    let report = Report {
+        results: &results,
+        changes: None,
+        violations: &violations,
+        summary,
     };
+    let rendered = render(&report, args.format, args.quiet);
     out.write_all(rendered.as_bytes())
         .map_err(|e| format!("cannot write output: {e}"))?;
     Ok(if summary.violations > 0 || summary.errors > 0 {

@@ -16,6 +16,30 @@ pub struct Violation {
     pub value: f64,
     pub threshold: f64,
     pub comparison: Comparison,
+    /// Diff mode: how the violation relates to the base version.
+    pub change: Option<ViolationChange>,
+}
+
+/// How a violation found by `diff` relates to the base version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ViolationChange {
+    /// In a unit (or file) that is new.
+    New,
+    /// In a modified unit whose value got worse or newly crossed the threshold.
+    Worsened,
+    /// Already there, and no worse, in the base version.
+    Existing,
+}
+
+impl ViolationChange {
+    /// The lowercase name used in JSON and text output.
+    pub fn name(self) -> &'static str {
+        match self {
+            ViolationChange::New => "new",
+            ViolationChange::Worsened => "worsened",
+            ViolationChange::Existing => "existing",
+        }
+    }
 }
 
 impl Violation {
@@ -103,6 +127,7 @@ fn check(
             value,
             threshold: threshold.value,
             comparison: threshold.comparison,
+            change: None,
         });
     }
 }

@@ -1,21 +1,29 @@
 //! `--format json`: the full results, one document.
 
 use super::json_wire as wire;
-use super::Summary;
+use super::Report;
+use crate::diff::{FileChange, UnitChange};
 use crate::gate::Violation;
 use crate::metrics::halstead::HalsteadReport;
-use crate::model::{Analysis, FileResult, FunctionKind};
+use crate::model::{Analysis, FileResult, FunctionKind, FunctionUnit};
 
 /// Renders the JSON document (with a trailing newline).
-pub fn render(results: &[FileResult], violations: &[Violation], summary: Summary) -> String {
+pub fn render(report: &Report) -> String {
+    let summary = report.summary;
+    let files = report
+        .results
+        .iter()
+        .enumerate()
+        .map(|(index, result)| file(result, report.changes.map(|changes| &changes[index])))
+        .collect();
     let document = wire::Document {
         schema_version: 1,
         tool: wire::Tool {
             name: "antipasta",
             version: env!("CARGO_PKG_VERSION"),
         },
-        files: results.iter().map(file).collect(),
-        violations: violations.iter().map(violation).collect(),
+        files,
+        violations: report.violations.iter().map(violation).collect(),
         summary: wire::Summary {
             files: summary.files,
             functions: summary.functions,
@@ -23,6 +31,7 @@ pub fn render(results: &[FileResult], violations: &[Violation], summary: Summary
             errors: summary.errors,
             cache_hits: summary.cache_hits,
             cache_misses: summary.cache_misses,
+            units_scored: summary.units_scored,
         },
     };
     let mut out = serde_json::to_string_pretty(&document)
@@ -31,7 +40,7 @@ pub fn render(results: &[FileResult], violations: &[Violation], summary: Summary
     out
 }
 
-fn file(result: &FileResult) -> wire::File<'_> {
+fn file<'a>(result: &'a FileResult, change: Option<&'a FileChange>) -> wire::File<'a> {
     let (error, analysis) = match &result.outcome {
         Ok(analysis) => (None, Some(analysis)),
         Err(err) => {
@@ -44,14 +53,20 @@ fn file(result: &FileResult) -> wire::File<'_> {
             (Some(error), None)
         }
     };
+    let unit_changes = change.map(|c| c.functions.as_slice()).unwrap_or_default();
     wire::File {
         path: &result.path,
         language: result.language.name(),
         blob_id: &result.blob_id,
+        status: change.map(|c| c.status.name()),
+        old_path: change.and_then(|c| c.old_path.as_deref()),
         error,
         metrics: analysis.map(file_metrics),
-        functions: analysis.map(functions).unwrap_or_default(),
+        functions: analysis
+            .map(|a| functions(a, unit_changes))
+            .unwrap_or_default(),
         classes: analysis.map(classes).unwrap_or_default(),
+        removed_functions: change.map(|c| c.removed_functions.iter().map(function).collect()),
     }
 }
 
@@ -90,28 +105,45 @@ fn halstead(h: &HalsteadReport) -> wire::Halstead {
     }
 }
 
-fn functions(analysis: &Analysis) -> Vec<wire::Function<'_>> {
+/// The file's functions, each with its change when `changes` has one.
+fn functions<'a>(analysis: &'a Analysis, changes: &'a [UnitChange]) -> Vec<wire::Function<'a>> {
     analysis
         .functions
         .iter()
-        .map(|f| wire::Function {
-            name: &f.name,
-            qualified_name: &f.qualified_name,
-            kind: match f.kind {
-                FunctionKind::Function => "function",
-                FunctionKind::Method => "method",
-            },
-            line: f.span.line,
-            start_line: f.span.start_line,
-            end_line: f.span.end_line,
-            column: f.span.column,
-            metrics: wire::FunctionMetrics {
-                cyclomatic_complexity: f.cyclomatic,
-                cognitive_complexity: f.cognitive,
-                halstead: f.halstead.as_ref().map(halstead),
-            },
+        .enumerate()
+        .map(|(index, f)| wire::Function {
+            change: changes.get(index).map(|change| wire::Change {
+                status: change.status.name(),
+                before: change.before.as_ref().map(function_metrics),
+            }),
+            ..function(f)
         })
         .collect()
+}
+
+fn function(f: &FunctionUnit) -> wire::Function<'_> {
+    wire::Function {
+        name: &f.name,
+        qualified_name: &f.qualified_name,
+        kind: match f.kind {
+            FunctionKind::Function => "function",
+            FunctionKind::Method => "method",
+        },
+        line: f.span.line,
+        start_line: f.span.start_line,
+        end_line: f.span.end_line,
+        column: f.span.column,
+        metrics: function_metrics(f),
+        change: None,
+    }
+}
+
+fn function_metrics(f: &FunctionUnit) -> wire::FunctionMetrics {
+    wire::FunctionMetrics {
+        cyclomatic_complexity: f.cyclomatic,
+        cognitive_complexity: f.cognitive,
+        halstead: f.halstead.as_ref().map(halstead),
+    }
 }
 
 fn classes(analysis: &Analysis) -> Vec<wire::Class<'_>> {
@@ -142,5 +174,6 @@ fn violation(v: &Violation) -> wire::Violation<'_> {
         threshold: v.threshold,
         comparison: v.comparison.symbol(),
         message: v.message(),
+        change: v.change.map(|c| c.name()),
     }
 }

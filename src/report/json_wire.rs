@@ -22,10 +22,19 @@ pub struct File<'a> {
     pub path: &'a str,
     pub language: &'static str,
     pub blob_id: &'a str,
+    /// `diff` only: added, modified, renamed or deleted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<&'static str>,
+    /// `diff` only: the path in the base version of a renamed file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old_path: Option<&'a str>,
     pub error: Option<Error>,
     pub metrics: Option<FileMetrics>,
     pub functions: Vec<Function<'a>>,
     pub classes: Vec<Class<'a>>,
+    /// `diff` only: functions of the base version that are gone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub removed_functions: Option<Vec<Function<'a>>>,
 }
 
 #[derive(Serialize)]
@@ -78,6 +87,16 @@ pub struct Function<'a> {
     pub end_line: u32,
     pub column: u32,
     pub metrics: FunctionMetrics,
+    /// `diff` only: how the function changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub change: Option<Change>,
+}
+
+#[derive(Serialize)]
+pub struct Change {
+    pub status: &'static str,
+    /// The base version's metrics (`null` for an added function).
+    pub before: Option<FunctionMetrics>,
 }
 
 #[derive(Serialize)]
@@ -117,6 +136,9 @@ pub struct Violation<'a> {
     pub threshold: f64,
     pub comparison: &'static str,
     pub message: String,
+    /// `diff` only: new, worsened or existing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub change: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -127,4 +149,5 @@ pub struct Summary {
     pub errors: usize,
     pub cache_hits: usize,
     pub cache_misses: usize,
+    pub units_scored: usize,
 }

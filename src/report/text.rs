@@ -1,28 +1,34 @@
 //! `--format text`: one line per violation or unreadable file, then a summary.
+//! In diff mode, each changed file first lists its changed functions with deltas.
 //!
 //! Styles are embedded as ANSI sequences; the CLI writes through anstream,
 //! which strips them for pipes, `NO_COLOR` and non-terminals.
 
 use anstyle::{AnsiColor, Style};
 
-use super::Summary;
-use crate::gate::{format_value, Violation};
-use crate::model::FileResult;
+use super::{Report, Summary};
+use crate::diff::{FileChange, FileStatus, UnitStatus};
+use crate::gate::{format_value, ViolationChange};
+use crate::model::{FileResult, FunctionUnit};
 
 const PATH: Style = AnsiColor::Cyan.on_default().bold();
 const METRIC: Style = AnsiColor::Red.on_default().bold();
 const ERROR: Style = AnsiColor::Red.on_default().bold();
+const ADDED: Style = AnsiColor::Green.on_default();
+const REMOVED: Style = AnsiColor::Red.on_default();
+const MODIFIED: Style = AnsiColor::Yellow.on_default();
 const DIM: Style = Style::new().dimmed();
 
-/// Renders the violations and file errors; the summary line unless `quiet`.
-pub fn render(
-    results: &[FileResult],
-    violations: &[Violation],
-    summary: Summary,
-    quiet: bool,
-) -> String {
+/// Renders changes (diff mode), violations and file errors; the summary
+/// line unless `quiet`.
+pub fn render(report: &Report, quiet: bool) -> String {
     let mut out = String::new();
-    for result in results {
+    if let (Some(changes), false) = (report.changes, quiet) {
+        for (result, change) in report.results.iter().zip(changes) {
+            file_changes(&mut out, result, change);
+        }
+    }
+    for result in report.results {
         if let Err(err) = &result.outcome {
             let (line, column) = err.position().unwrap_or((1, 1));
             out.push_str(&format!(
@@ -31,14 +37,19 @@ pub fn render(
             ));
         }
     }
-    for v in violations {
+    for v in report.violations {
         let subject = v
             .function
             .as_ref()
             .map(|name| format!(" in {name}"))
             .unwrap_or_default();
+        let change = match v.change {
+            Some(ViolationChange::Existing) => format!(" {DIM}[existing]{DIM:#}"),
+            Some(change) => format!(" {METRIC}[{}]{METRIC:#}", change.name()),
+            None => String::new(),
+        };
         out.push_str(&format!(
-            "{PATH}{}{PATH:#}:{}:{}: {METRIC}{}{METRIC:#} {} {DIM}(limit {} {}){DIM:#}{subject}\n",
+            "{PATH}{}{PATH:#}:{}:{}: {METRIC}{}{METRIC:#} {} {DIM}(limit {} {}){DIM:#}{subject}{change}\n",
             v.path,
             v.line,
             v.column,
@@ -49,22 +60,94 @@ pub fn render(
         ));
     }
     if !quiet {
-        out.push_str(&summary_line(summary));
+        out.push_str(&summary_line(report.summary, report.changes.is_some()));
     }
     out
 }
 
-fn summary_line(s: Summary) -> String {
+/// `path (status)` and one line per added, modified or removed function.
+fn file_changes(out: &mut String, result: &FileResult, change: &FileChange) {
+    let heading = match (&change.old_path, change.status) {
+        (Some(old), FileStatus::Renamed) => format!("renamed from {old}"),
+        _ => change.status.name().to_owned(),
+    };
+    out.push_str(&format!(
+        "{PATH}{}{PATH:#} {DIM}({heading}){DIM:#}\n",
+        result.path
+    ));
+    if let Ok(analysis) = &result.outcome {
+        for (function, unit) in analysis.functions.iter().zip(&change.functions) {
+            let (style, label) = match unit.status {
+                UnitStatus::Unchanged => continue,
+                UnitStatus::Added => (ADDED, "added"),
+                UnitStatus::Modified => (MODIFIED, "modified"),
+                UnitStatus::Removed => (REMOVED, "removed"),
+            };
+            let renamed = unit
+                .before
+                .as_ref()
+                .filter(|before| before.qualified_name != function.qualified_name)
+                .map(|before| format!(" {DIM}(was {}){DIM:#}", before.qualified_name))
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "  {style}{label:<8}{style:#} {}{renamed} {DIM}line {}{DIM:#}: {}\n",
+                function.qualified_name,
+                function.span.line,
+                deltas(function, unit.before.as_ref()),
+            ));
+        }
+    }
+    for removed in &change.removed_functions {
+        out.push_str(&format!(
+            "  {REMOVED}{:<8}{REMOVED:#} {}\n",
+            "removed", removed.qualified_name
+        ));
+    }
+}
+
+/// `cyclomatic_complexity 8 → 12 (+4), cognitive_complexity 3` for the
+/// function-level metrics the unit has.
+fn deltas(after: &FunctionUnit, before: Option<&FunctionUnit>) -> String {
+    let pairs = [
+        (
+            "cyclomatic_complexity",
+            after.cyclomatic,
+            before.and_then(|b| b.cyclomatic),
+        ),
+        (
+            "cognitive_complexity",
+            after.cognitive,
+            before.and_then(|b| b.cognitive),
+        ),
+    ];
+    pairs
+        .iter()
+        .filter_map(|(name, after, before)| {
+            let after = (*after)?;
+            Some(match before {
+                Some(before) if *before != after => {
+                    let delta = after as i64 - *before as i64;
+                    format!("{name} {before} → {after} ({delta:+})")
+                }
+                _ => format!("{name} {after}"),
+            })
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn summary_line(s: Summary, diff: bool) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let verdict = if s.violations == 0 && s.errors == 0 {
         "All checks passed"
     } else {
         "Found problems"
     };
+    let scope = if diff { "changed " } else { "" };
     format!(
         "{verdict}: {} in {}, {}, {} that could not be analysed.\n",
         plural(s.violations, "violation"),
-        plural(s.files, "file"),
+        plural(s.files, &format!("{scope}file")),
         plural(s.functions, "function"),
         plural(s.errors, "file")
     )
