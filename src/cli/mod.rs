@@ -3,6 +3,7 @@
 pub mod cache;
 pub mod check;
 pub mod config;
+pub mod options;
 
 use std::io::Write;
 use std::process::ExitCode;

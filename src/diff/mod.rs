@@ -4,6 +4,10 @@
 //! then by text similarity for renamed or moved functions) and gives each a
 //! status, so the gate can tell new and worsened violations from inherited ones.
 
+pub mod files;
+pub mod policy;
+pub mod units;
+
 use crate::model::FunctionUnit;
 
 /// How a function changed between the base and the target.
