@@ -50,6 +50,17 @@ pub fn unit_lines<'s>(source: &'s str, unit: &FunctionUnit) -> &'s str {
     &source[start.min(end)..end]
 }
 
+/// Each function with its lines of `source`.
+pub fn with_text<'a>(source: &'a str, functions: &'a [FunctionUnit]) -> Vec<UnitText<'a>> {
+    functions
+        .iter()
+        .map(|unit| UnitText {
+            unit,
+            text: unit_lines(source, unit),
+        })
+        .collect()
+}
+
 /// Pairs by qualified name first (in order, for repeated names), then the
 /// remaining functions by text similarity. A paired function with
 /// identical text is unchanged, otherwise modified; the rest are added or

@@ -124,6 +124,14 @@ impl GitSource {
         Ok(staged)
     }
 
+    /// Whether HEAD names a branch with no commit yet (a new repository).
+    pub fn head_is_unborn(&self) -> bool {
+        self.repo
+            .to_thread_local()
+            .head()
+            .is_ok_and(|head| head.is_unborn())
+    }
+
     /// The commit a revision names (`HEAD~1`, a branch, a tag, an id).
     pub fn resolve_commit(&self, spec: &str) -> Result<ObjectId, GitError> {
         let repo = self.repo.to_thread_local();
@@ -312,7 +320,7 @@ fn analysable(blobs: Vec<(String, ObjectId)>) -> Vec<GitFile> {
 }
 
 /// Whether `path` is one of `pathspecs` or lies under one (all when empty).
-fn matches_pathspec(path: &str, pathspecs: &[String]) -> bool {
+pub fn matches_pathspec(path: &str, pathspecs: &[String]) -> bool {
     pathspecs.is_empty()
         || pathspecs.iter().any(|spec| {
             let spec = spec.trim_end_matches('/');

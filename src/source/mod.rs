@@ -1,7 +1,8 @@
 //! Where files come from: the filesystem walk for `check`, git (index,
-//! trees, blobs) for `--staged`. Bytes are read on demand through [`Reader`].
+//! trees, blobs) for `--staged` and `diff`. Bytes are read on demand through [`Reader`].
 
 pub mod git;
+pub mod snapshot;
 pub mod walk;
 
 use std::path::PathBuf;
