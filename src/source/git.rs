@@ -139,11 +139,12 @@ impl GitSource {
             spec: spec.to_owned(),
             hint: Shallow(repo.is_shallow().unwrap_or(false)),
         };
-        let id = repo.rev_parse_single(spec).map_err(|_| unknown())?;
-        let commit = id
+        let object = repo
+            .rev_parse_single(spec)
+            .map_err(|_| unknown())?
             .object()
-            .and_then(|object| Ok(object.peel_to_commit()?))
             .map_err(|_| unknown())?;
+        let commit = object.peel_to_commit().map_err(|_| unknown())?;
         Ok(commit.id)
     }
 
@@ -172,7 +173,8 @@ impl GitSource {
         };
         let tree_id = repo
             .find_commit(commit)
-            .and_then(|c| Ok(c.tree_id()?))
+            .map_err(|e| object_error(&e))?
+            .tree_id()
             .map_err(|e| object_error(&e))?;
         let blobs = tree_blobs(&repo, tree_id.detach()).map_err(|e| object_error(&e))?;
         Ok(analysable(blobs))
