@@ -1,4 +1,6 @@
 //! Helpers shared by the integration tests.
+// Each integration test crate compiles this module and uses a subset of it.
+#![allow(dead_code)]
 
 use std::path::Path;
 use std::process::Command;
