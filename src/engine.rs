@@ -4,7 +4,7 @@ use rayon::prelude::*;
 
 use crate::cache::{Cache, CacheKey};
 use crate::lang::python;
-use crate::model::{AnalysisError, FileResult, Language};
+use crate::model::{AnalysisError, Baseline, FileResult, Language};
 use crate::source::{Reader, SourceFile};
 
 /// Stack size of analysis threads: the visitors recurse over syntax trees
@@ -31,10 +31,13 @@ enum Lookup {
 }
 
 /// Analyses files on `jobs` threads (0 = all cores), answering from `cache`
-/// where it can and storing the rest in one transaction. The output order
-/// is the input order, whatever the thread count.
+/// where it can and storing the rest in one transaction. `baselines` is
+/// empty or parallel to `files`: a file's previous version, whose
+/// unchanged functions are not scored again. The output order is the input
+/// order, whatever the thread count.
 pub fn analyze_files(
     files: &[SourceFile],
+    baselines: &[Option<Baseline>],
     reader: &Reader<'_>,
     jobs: usize,
     cache: Option<&Cache>,
@@ -43,10 +46,14 @@ pub fn analyze_files(
         .num_threads(jobs)
         .stack_size(WORKER_STACK_BYTES)
         .build()?;
-    let analysed: Vec<(FileResult, Lookup)> = pool.install(|| {
+    let analysed: Vec<(FileResult, Lookup, usize)> = pool.install(|| {
         files
             .par_iter()
-            .map(|file| analyze_file(file, reader, cache))
+            .enumerate()
+            .map(|(index, file)| {
+                let baseline = baselines.get(index).and_then(Option::as_ref);
+                analyze_file(file, baseline, reader, cache)
+            })
             .collect()
     });
     let mut run = Run {
@@ -57,10 +64,8 @@ pub fn analyze_files(
         cache_problem: None,
     };
     let mut to_store = Vec::new();
-    for (index, (result, lookup)) in analysed.iter().enumerate() {
-        if !matches!(lookup, Lookup::Hit) {
-            run.units_scored += result.outcome.as_ref().map_or(0, |a| a.functions.len());
-        }
+    for (index, (_, lookup, scored)) in analysed.iter().enumerate() {
+        run.units_scored += scored;
         match lookup {
             Lookup::Hit => run.cache_hits += 1,
             Lookup::Miss(key) => {
@@ -83,15 +88,17 @@ pub fn analyze_files(
             run.cache_problem = Some(err.to_string());
         }
     }
-    run.results = analysed.into_iter().map(|(result, _)| result).collect();
+    run.results = analysed.into_iter().map(|(result, ..)| result).collect();
     Ok(run)
 }
 
+/// One file's result, how it was looked up, and how many functions were scored.
 fn analyze_file(
     file: &SourceFile,
+    baseline: Option<&Baseline>,
     reader: &Reader<'_>,
     cache: Option<&Cache>,
-) -> (FileResult, Lookup) {
+) -> (FileResult, Lookup, usize) {
     let result = |blob_id: String, outcome| FileResult {
         path: file.display.clone(),
         language: file.language,
@@ -102,24 +109,24 @@ fn analyze_file(
     let known = file.blob.map(|id| id.to_string());
     if let (Some(cache), Some(id)) = (cache, &known) {
         if let Ok(Some(outcome)) = cache.get(&CacheKey::new(id, file.language)) {
-            return (result(id.clone(), outcome), Lookup::Hit);
+            return (result(id.clone(), outcome), Lookup::Hit, 0);
         }
     }
     let bytes = match reader.read(file) {
         Ok(bytes) => bytes,
         Err(message) => {
-            return (
-                result(String::new(), Err(AnalysisError::Read { message })),
-                Lookup::NotCached,
-            )
+            let outcome = Err(AnalysisError::Read { message });
+            return (result(String::new(), outcome), Lookup::NotCached, 0);
         }
     };
     let blob_id = blob_id(&bytes);
+    let analyse = |blob_id: String, lookup: Lookup| {
+        let (result, scored) =
+            analyze_blob(&file.display, file.language, blob_id, &bytes, baseline);
+        (result, lookup, scored)
+    };
     let Some(cache) = cache else {
-        return (
-            analyze_blob(&file.display, file.language, blob_id, &bytes),
-            Lookup::NotCached,
-        );
+        return analyse(blob_id, Lookup::NotCached);
     };
     let key = CacheKey::new(&blob_id, file.language);
     // Already looked up under the known id when the bytes hash to it.
@@ -129,32 +136,46 @@ fn analyze_file(
         cache.get(&key)
     };
     match lookup {
-        Ok(Some(outcome)) => (result(blob_id, outcome), Lookup::Hit),
-        Ok(None) => (
-            analyze_blob(&file.display, file.language, blob_id, &bytes),
-            Lookup::Miss(key),
-        ),
-        Err(err) => (
-            analyze_blob(&file.display, file.language, blob_id, &bytes),
-            Lookup::Failed(err.to_string()),
-        ),
+        Ok(Some(outcome)) => (result(blob_id, outcome), Lookup::Hit, 0),
+        Ok(None) => analyse(blob_id, Lookup::Miss(key)),
+        Err(err) => analyse(blob_id, Lookup::Failed(err.to_string())),
     }
 }
 
 /// Analyses one blob's bytes.
 pub fn analyze_bytes(path: &str, language: Language, bytes: &[u8]) -> FileResult {
-    analyze_blob(path, language, blob_id(bytes), bytes)
+    analyze_blob(path, language, blob_id(bytes), bytes, None).0
 }
 
-fn analyze_blob(path: &str, language: Language, blob_id: String, bytes: &[u8]) -> FileResult {
-    FileResult {
+/// The result and the number of functions scored (not reused from `baseline`).
+fn analyze_blob(
+    path: &str,
+    language: Language,
+    blob_id: String,
+    bytes: &[u8],
+    baseline: Option<&Baseline>,
+) -> (FileResult, usize) {
+    let scored = decode(bytes).and_then(|source| match language {
+        Language::Python => python::analyze(source, baseline),
+    });
+    let (outcome, count) = match scored {
+        Ok(scored) => {
+            let count = scored
+                .analysis
+                .functions
+                .len()
+                .saturating_sub(scored.reused);
+            (Ok(scored.analysis), count)
+        }
+        Err(err) => (Err(err), 0),
+    };
+    let result = FileResult {
         path: path.to_owned(),
         language,
         blob_id,
-        outcome: decode(bytes).and_then(|source| match language {
-            Language::Python => python::analyze(source),
-        }),
-    }
+        outcome,
+    };
+    (result, count)
 }
 
 /// The git blob object id of some bytes, as `git hash-object` prints it.

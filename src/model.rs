@@ -65,6 +65,28 @@ pub struct Span {
     pub column: u32,
 }
 
+impl Span {
+    /// Lines `start_line..=end_line` of `source`, newlines included: the
+    /// unit's text, compared to tell an unchanged unit from an edited one.
+    pub fn lines<'s>(&self, source: &'s str) -> &'s str {
+        let first = self.start_line.max(1) as usize - 1;
+        let last = (self.end_line as usize).max(first + 1);
+        let mut start = source.len();
+        let mut end = source.len();
+        let line_starts = std::iter::once(0).chain(source.match_indices('\n').map(|(i, _)| i + 1));
+        for (index, offset) in line_starts.enumerate() {
+            if index == first {
+                start = offset;
+            }
+            if index == last {
+                end = offset;
+                break;
+            }
+        }
+        &source[start.min(end)..end]
+    }
+}
+
 /// A function, method or nested function.
 ///
 /// A metric is `None` where the reference tool reports nothing for the unit.
@@ -95,6 +117,23 @@ pub struct Analysis {
     pub metrics: FileMetrics,
     pub functions: Vec<FunctionUnit>,
     pub classes: Vec<ClassUnit>,
+}
+
+/// The previous version of a file, whose unchanged functions keep their
+/// numbers instead of being scored again (`diff`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Baseline {
+    /// The previous version's text (BOM removed).
+    pub source: String,
+    pub functions: Vec<FunctionUnit>,
+}
+
+/// An analysis and how many of its functions took their numbers from a
+/// [`Baseline`] instead of being scored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scored {
+    pub analysis: Analysis,
+    pub reused: usize,
 }
 
 /// Why a file could not be analysed.

@@ -361,3 +361,69 @@ fn python_corpus_matches_radon_and_complexipy() {
             .join("\n")
     );
 }
+
+/// Every corpus file, with its package-relative display path.
+fn corpus_files() -> Vec<(String, PathBuf)> {
+    let root = PathBuf::from(FIXTURES).join("corpus");
+    let mut files = Vec::new();
+    let mut pending = vec![root.clone()];
+    while let Some(dir) = pending.pop() {
+        let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| {
+            panic!(
+                "{}: {e}: run fixtures/python/fetch_corpus.sh",
+                dir.display()
+            )
+        });
+        for entry in entries {
+            let path = entry.expect("dir entry").path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|e| e == "py" || e == "pyi") {
+                let display = path
+                    .strip_prefix(&root)
+                    .expect("inside")
+                    .display()
+                    .to_string();
+                files.push((display, path));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// `diff` reuses the numbers of functions whose text is unchanged since the
+/// base version instead of scoring them. Reusing every function of the file
+/// itself, shifted down three lines so that no position matches, must give
+/// exactly the numbers of a full analysis: module totals, class averages
+/// and cognitive file totals are rebuilt from reused parts.
+#[test]
+fn reused_function_numbers_equal_a_full_analysis() {
+    use antipasta::lang::python::analyze;
+    use antipasta::model::Baseline;
+    let (mut files, mut reused_functions) = (0, 0);
+    for (path, file) in corpus_files() {
+        let Ok(source) = std::fs::read_to_string(&file) else {
+            continue;
+        };
+        let source = source.strip_prefix('\u{feff}').unwrap_or(&source);
+        let Ok(full) = analyze(source, None) else {
+            continue;
+        };
+        let shifted = format!("\n\n\n{source}");
+        let Ok(old) = analyze(&shifted, None) else {
+            continue;
+        };
+        let baseline = Baseline {
+            source: shifted.clone(),
+            functions: old.analysis.functions.clone(),
+        };
+        let reused = analyze(source, Some(&baseline)).expect("parses as before");
+        assert_eq!(reused.analysis, full.analysis, "{path}");
+        assert_eq!(reused.reused, full.analysis.functions.len(), "{path}");
+        files += 1;
+        reused_functions += reused.reused;
+    }
+    println!("{files} files, {reused_functions} functions reused");
+    assert!(files > 600 && reused_functions > 10_000);
+}

@@ -58,7 +58,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
         }
         (files, Reader::Filesystem)
     };
-    let run = options.analyze(&files, &reader, cache.as_ref(), &settings, err)?;
+    let run = options.analyze(&files, &[], &reader, cache.as_ref(), &settings, err)?;
     let results = run.results;
     let violations = evaluate(&results, &settings);
     let summary = Summary::of(&results, &violations).with_run(

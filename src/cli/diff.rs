@@ -11,7 +11,7 @@ use crate::diff::files::pair_files;
 use crate::diff::policy::{classify, FailOn};
 use crate::diff::{compare, FileStatus};
 use crate::gate::evaluate;
-use crate::model::FileResult;
+use crate::model::{Baseline, FileResult};
 use crate::report::{render, Report, Summary};
 use crate::source::git::{matches_pathspec, GitSource};
 use crate::source::snapshot::Snapshot;
@@ -60,20 +60,37 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
     };
     let pairs = pair_files(list(base)?, list(target)?, &text);
 
-    // Both versions of every changed file, analysed in one parallel run.
+    // The base versions first: each one's unchanged functions keep their
+    // numbers in the target version instead of being scored again.
     let old_files: Vec<SourceFile> = pairs.iter().filter_map(|p| p.old.clone()).collect();
-    let new_files: Vec<SourceFile> = pairs.iter().filter_map(|p| p.new.clone()).collect();
-    let all: Vec<SourceFile> = old_files.iter().chain(&new_files).cloned().collect();
     let cache = options.open_cache(&settings, Some(&git), err);
-    let run = options.analyze(&all, &reader, cache.as_ref(), &settings, err)?;
-    let mut analysed = run.results.into_iter();
-    let mut old_results: Vec<Option<FileResult>> = Vec::new();
-    for pair in &pairs {
-        old_results.push(pair.old.as_ref().and_then(|_| analysed.next()));
-    }
+    let old_run = options.analyze(&old_files, &[], &reader, cache.as_ref(), &settings, err)?;
+    let mut old_analysed = old_run.results.into_iter();
+    let old_results: Vec<Option<FileResult>> = pairs
+        .iter()
+        .map(|pair| pair.old.as_ref().and_then(|_| old_analysed.next()))
+        .collect();
+    let (new_files, baselines): (Vec<SourceFile>, Vec<Option<Baseline>>) = pairs
+        .iter()
+        .zip(&old_results)
+        .filter_map(|(pair, old)| {
+            let new = pair.new.clone()?;
+            let baseline = baseline(pair.old.as_ref(), old.as_ref(), &text);
+            Some((new, baseline))
+        })
+        .unzip();
+    let new_run = options.analyze(
+        &new_files,
+        &baselines,
+        &reader,
+        cache.as_ref(),
+        &settings,
+        err,
+    )?;
+    let mut new_analysed = new_run.results.into_iter();
     let new_results: Vec<Option<FileResult>> = pairs
         .iter()
-        .map(|pair| pair.new.as_ref().and_then(|_| analysed.next()))
+        .map(|pair| pair.new.as_ref().and_then(|_| new_analysed.next()))
         .collect();
     let comparison = compare(&pairs, old_results, new_results, &text);
 
@@ -95,9 +112,9 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
         .filter(|v| v.change.is_some_and(|change| args.fail_on.fails(change)))
         .count();
     let summary = Summary::of(&targets, &violations).with_run(
-        run.cache_hits,
-        run.cache_misses,
-        run.units_scored,
+        old_run.cache_hits + new_run.cache_hits,
+        old_run.cache_misses + new_run.cache_misses,
+        old_run.units_scored + new_run.units_scored,
     );
     let summary = Summary {
         files: comparison.results.len(),
@@ -116,6 +133,19 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
         Outcome::Failed
     } else {
         Outcome::Clean
+    })
+}
+
+/// A base version's text and functions, when it was analysed.
+fn baseline(
+    file: Option<&SourceFile>,
+    result: Option<&FileResult>,
+    text: &dyn Fn(&SourceFile) -> Option<String>,
+) -> Option<Baseline> {
+    let functions = result?.outcome.as_ref().ok()?.functions.clone();
+    Some(Baseline {
+        source: text(file?)?,
+        functions,
     })
 }
 

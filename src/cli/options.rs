@@ -10,6 +10,7 @@ use crate::cache::{resolve_dir as resolve_cache_dir, Cache};
 use crate::config::metric::{is_valid_threshold, Metric};
 use crate::config::{settings_for, Settings};
 use crate::engine::{analyze_files, Run};
+use crate::model::Baseline;
 use crate::report::Format;
 use crate::source::git::GitSource;
 use crate::source::{Reader, SourceFile};
@@ -97,17 +98,19 @@ impl AnalysisOptions {
         }
     }
 
-    /// Analyses `files`, reports cache trouble (and counts with `-v`) on
-    /// `err`, and keeps the cache's bookkeeping.
+    /// Analyses `files` (see [`analyze_files`] for `baselines`), reports
+    /// cache trouble (and counts with `-v`) on `err`, and keeps the cache's
+    /// bookkeeping.
     pub fn analyze(
         &self,
         files: &[SourceFile],
+        baselines: &[Option<Baseline>],
         reader: &Reader<'_>,
         cache: Option<&Cache>,
         settings: &Settings,
         err: &mut dyn Write,
     ) -> Result<Run, String> {
-        let run = analyze_files(files, reader, self.jobs, cache)
+        let run = analyze_files(files, baselines, reader, self.jobs, cache)
             .map_err(|e| format!("cannot start worker threads: {e}"))?;
         if let Some(problem) = &run.cache_problem {
             let _ = writeln!(

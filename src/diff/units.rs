@@ -29,34 +29,13 @@ pub struct UnitPairing {
     pub removed: Vec<FunctionUnit>,
 }
 
-/// Lines `start_line..=end_line` (1-based) of `source`, newlines included.
-pub fn unit_lines<'s>(source: &'s str, unit: &FunctionUnit) -> &'s str {
-    let first = unit.span.start_line.max(1) as usize - 1;
-    let count = (unit.span.end_line as usize + 1).saturating_sub(first + 1);
-    let mut start = source.len();
-    let mut end = source.len();
-    for (index, (offset, _)) in std::iter::once((0, ""))
-        .chain(source.match_indices('\n').map(|(i, s)| (i + 1, s)))
-        .enumerate()
-    {
-        if index == first {
-            start = offset;
-        }
-        if index == first + count {
-            end = offset;
-            break;
-        }
-    }
-    &source[start.min(end)..end]
-}
-
 /// Each function with its lines of `source`.
 pub fn with_text<'a>(source: &'a str, functions: &'a [FunctionUnit]) -> Vec<UnitText<'a>> {
     functions
         .iter()
         .map(|unit| UnitText {
             unit,
-            text: unit_lines(source, unit),
+            text: unit.span.lines(source),
         })
         .collect()
 }
@@ -170,9 +149,9 @@ mod tests {
     #[test]
     fn unit_lines_cut_whole_lines() {
         let source = "a\nb\nc\nd";
-        assert_eq!(unit_lines(source, &unit("f", 2, 3)), "b\nc\n");
-        assert_eq!(unit_lines(source, &unit("f", 4, 4)), "d");
-        assert_eq!(unit_lines(source, &unit("f", 1, 9)), source);
+        assert_eq!(unit("f", 2, 3).span.lines(source), "b\nc\n");
+        assert_eq!(unit("f", 4, 4).span.lines(source), "d");
+        assert_eq!(unit("f", 1, 9).span.lines(source), source);
     }
 
     #[test]

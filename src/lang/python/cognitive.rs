@@ -20,6 +20,7 @@
 
 use std::borrow::Cow;
 
+use super::cyclomatic::Known;
 use crate::lang::tree::Node;
 
 /// One function as complexipy reports it.
@@ -53,7 +54,10 @@ pub struct CognitiveReport {
 /// `root` is the `module` node of a tree parsed from `source` with
 /// tree-sitter-python. Functions carrying an ignore marker are neither
 /// reported nor counted in the total.
-pub fn analyze(root: Node<'_>, source: &str) -> CognitiveReport {
+///
+/// Functions in `known` (unchanged since a baseline) keep their previous
+/// score without being walked.
+pub fn analyze(root: Node<'_>, source: &str, known: &Known<'_>) -> CognitiveReport {
     let ctx = Ctx::new(root, source);
     let mut functions = Vec::new();
     let mut module_total: u64 = 0;
@@ -62,9 +66,15 @@ pub fn analyze(root: Node<'_>, source: &str) -> CognitiveReport {
         let mut found = Vec::new();
         collect_functions(&ctx, statement, None, &mut found);
         for candidate in found {
-            if !ctx.is_ignored(candidate.outer.start_byte()) {
-                functions.push(ctx.report(candidate));
+            if ctx.is_ignored(candidate.outer.start_byte()) {
+                continue;
             }
+            let key = candidate.def.start_byte();
+            let complexity = match known.get(&key).and_then(|unit| unit.cognitive) {
+                Some(complexity) => complexity,
+                None => ctx.score(candidate.def),
+            };
+            functions.push(ctx.reported(candidate, complexity));
         }
         if definition_of(statement).is_none() {
             module_total = module_total.saturating_add(ctx.statement(statement, 0, Mode::Module));
@@ -341,15 +351,19 @@ impl<'s> Ctx<'s> {
             .map_or("", |child| self.text(child))
     }
 
-    fn report(&self, candidate: Candidate<'_>) -> CognitiveFunction {
-        let own = self.statement(candidate.def, 0, Mode::Function);
-        let recursion = u64::from(self.is_directly_recursive(candidate.def));
+    /// A function's score: its body plus one for direct recursion.
+    fn score(&self, def: Node<'_>) -> u64 {
+        let own = self.statement(def, 0, Mode::Function);
+        own.saturating_add(u64::from(self.is_directly_recursive(def)))
+    }
+
+    fn reported(&self, candidate: Candidate<'_>, complexity: u64) -> CognitiveFunction {
         CognitiveFunction {
             name: candidate.name,
             node_start_byte: candidate.def.start_byte(),
             line_start: self.lines.line_of(candidate.outer.start_byte()),
             line_end: self.lines.line_of(statement_end(candidate.def)),
-            complexity: own.saturating_add(recursion),
+            complexity,
         }
     }
 
@@ -994,7 +1008,7 @@ mod tests {
             !tree.nodes().any(|n| n.is_error() || n.is_missing()),
             "tree-sitter error in {source:?}"
         );
-        analyze(tree.root(), source)
+        analyze(tree.root(), source, &Known::new())
     }
 
     /// Checks the file total and each function's (name, line_start,
@@ -1054,7 +1068,7 @@ mod tests {
             "\u{feff}def f(): pass\r\n",
         ] {
             let tree = super::super::test_tree(source);
-            let _ = analyze(tree.root(), source);
+            let _ = analyze(tree.root(), source, &Known::new());
         }
     }
 

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use super::syntax::{body_statements, undecorated, unparenthesized};
 use crate::lang::tree::Node;
 use crate::metrics::cyclomatic::class_complexity;
+use crate::model::FunctionUnit;
 
 /// radon's numbers for one file, keyed by definition start byte.
 #[derive(Debug, Default)]
@@ -36,18 +37,24 @@ struct Class {
 }
 
 /// One `ComplexityVisitor`: its own decision points plus the blocks it found.
-#[derive(Default)]
-struct Visitor {
+struct Visitor<'k> {
     complexity: u64,
     functions: Vec<Function>,
     classes: Vec<Class>,
+    /// Functions whose complexity is already known (unchanged since a
+    /// baseline): their bodies are not visited.
+    known: &'k Known<'k>,
 }
 
-/// Runs radon's visitor over a module.
-pub fn analyze(root: Node<'_>) -> CyclomaticReport {
+/// Definition key → the unchanged function's previous numbers.
+pub type Known<'k> = HashMap<usize, &'k FunctionUnit>;
+
+/// Runs radon's visitor over a module; functions in `known` keep their
+/// previous complexity, as do the functions nested in them.
+pub fn analyze(root: Node<'_>, known: &Known<'_>) -> CyclomaticReport {
     let mut module = Visitor {
         complexity: 1,
-        ..Visitor::default()
+        ..Visitor::new(known)
     };
     module.visit_children(root);
     let functions_part: u64 = module.functions.iter().map(|f| f.complexity - 1).sum();
@@ -61,6 +68,12 @@ pub fn analyze(root: Node<'_>) -> CyclomaticReport {
     }
     for class in &module.classes {
         record_class(class, &mut report);
+    }
+    // Closures of skipped bodies were not visited; their numbers are known too.
+    for (key, unit) in known {
+        if let Some(complexity) = unit.cyclomatic {
+            report.functions.entry(*key).or_insert(complexity);
+        }
     }
     report
 }
@@ -85,7 +98,16 @@ fn record_class(class: &Class, report: &mut CyclomaticReport) {
     }
 }
 
-impl Visitor {
+impl<'k> Visitor<'k> {
+    fn new(known: &'k Known<'k>) -> Self {
+        Visitor {
+            complexity: 0,
+            functions: Vec::new(),
+            classes: Vec::new(),
+            known,
+        }
+    }
+
     fn visit(&mut self, node: Node<'_>) {
         match node.kind() {
             "decorated_definition" => self.visit(undecorated(node)),
@@ -107,10 +129,22 @@ impl Visitor {
     }
 
     fn visit_function(&mut self, node: Node<'_>) {
+        if let Some(complexity) = self
+            .known
+            .get(&node.start_byte())
+            .and_then(|u| u.cyclomatic)
+        {
+            self.functions.push(Function {
+                key: node.start_byte(),
+                complexity,
+                closures: Vec::new(),
+            });
+            return;
+        }
         let mut complexity = 1;
         let mut closures = Vec::new();
         for statement in body_statements(node) {
-            let mut visitor = Visitor::default();
+            let mut visitor = Visitor::new(self.known);
             visitor.visit(statement);
             closures.append(&mut visitor.functions);
             complexity += visitor.complexity;
@@ -127,7 +161,7 @@ impl Visitor {
         let mut methods = Vec::new();
         let mut inner_classes = Vec::new();
         for statement in body_statements(node) {
-            let mut visitor = Visitor::default();
+            let mut visitor = Visitor::new(self.known);
             visitor.visit(statement);
             real_complexity +=
                 visitor.complexity + visitor.functions.iter().map(|f| f.complexity).sum::<u64>();
@@ -226,7 +260,7 @@ mod tests {
     /// (module total, function complexities in source order, class complexities in source order)
     fn cc(source: &str) -> (u64, Vec<u64>, Vec<u64>) {
         let tree = super::super::test_tree(source);
-        let report = analyze(tree.root());
+        let report = analyze(tree.root(), &Known::new());
         let mut functions: Vec<(usize, u64)> = report.functions.into_iter().collect();
         functions.sort();
         let mut classes: Vec<(usize, u64)> = report.classes.into_iter().collect();

@@ -23,7 +23,9 @@ use tree_sitter::{Language, Parser};
 use crate::lang::tree::{Node, SyntaxTree};
 use crate::metrics::halstead::HalsteadReport;
 use crate::metrics::maintainability::{maintainability_index, maintainability_rank, MiInputs};
-use crate::model::{Analysis, AnalysisError, ClassUnit, FileMetrics, FunctionUnit};
+use crate::model::{
+    Analysis, AnalysisError, Baseline, ClassUnit, FileMetrics, FunctionUnit, Scored,
+};
 
 /// Deepest syntax tree analysed. CPython rejects far shallower code (100
 /// indentation levels, 200 nested brackets); the limit keeps the visitors'
@@ -65,8 +67,11 @@ pub(crate) fn test_tree(source: &str) -> SyntaxTree<'_> {
     syntax_tree(source).expect("test snippet parses")
 }
 
-/// Analyses one Python source text (BOM already removed).
-pub fn analyze(source: &str) -> Result<Analysis, AnalysisError> {
+/// Analyses one Python source text (BOM already removed). Functions whose
+/// text is unchanged from `baseline` take their cyclomatic and cognitive
+/// complexity from it instead of being scored (the file-wide passes, raw
+/// lines and Halstead, still read every line).
+pub fn analyze(source: &str, baseline: Option<&Baseline>) -> Result<Scored, AnalysisError> {
     let source = lone_carriage_returns_as_newlines(source);
     let source = source.as_ref();
     let tree = syntax_tree(source)?;
@@ -77,9 +82,11 @@ pub fn analyze(source: &str) -> Result<Analysis, AnalysisError> {
         line: err.line,
         column: 1,
     })?;
-    let cc = cyclomatic::analyze(root);
+    let definitions = units::collect(root);
+    let known = baseline.map_or_else(HashMap::new, |b| unchanged_units(&definitions, source, b));
+    let cc = cyclomatic::analyze(root, &known);
     let hal = halstead::analyze(root);
-    let cog = cognitive::analyze(root, source);
+    let cog = cognitive::analyze(root, source, &known);
 
     let total_halstead = HalsteadReport::from_counts(hal.total);
     let mi = maintainability_index(MiInputs {
@@ -101,7 +108,7 @@ pub fn analyze(source: &str) -> Result<Analysis, AnalysisError> {
 
     let mut functions = Vec::new();
     let mut classes = Vec::new();
-    for definition in units::collect(root) {
+    for definition in definitions {
         if definition.is_class {
             classes.push(ClassUnit {
                 name: definition.name,
@@ -121,7 +128,7 @@ pub fn analyze(source: &str) -> Result<Analysis, AnalysisError> {
             });
         }
     }
-    Ok(Analysis {
+    let analysis = Analysis {
         metrics: FileMetrics {
             raw,
             cyclomatic: cc.module_total,
@@ -132,7 +139,43 @@ pub fn analyze(source: &str) -> Result<Analysis, AnalysisError> {
         },
         functions,
         classes,
+    };
+    Ok(Scored {
+        analysis,
+        reused: known.len(),
     })
+}
+
+/// The functions whose qualified name and lines are identical in the
+/// baseline, by definition key, with the baseline's numbers. Both metrics
+/// depend on a function's own text only (the name keeps a def moved
+/// between class and function scope apart), so the numbers are the ones
+/// scoring would give.
+fn unchanged_units<'b>(
+    definitions: &[units::Definition],
+    source: &str,
+    baseline: &'b Baseline,
+) -> HashMap<usize, &'b FunctionUnit> {
+    let old_source = lone_carriage_returns_as_newlines(&baseline.source);
+    let by_text: HashMap<(&str, &str), &FunctionUnit> = baseline
+        .functions
+        .iter()
+        .map(|unit| {
+            (
+                (unit.qualified_name.as_str(), unit.span.lines(&old_source)),
+                unit,
+            )
+        })
+        .collect();
+    definitions
+        .iter()
+        .filter(|definition| !definition.is_class)
+        .filter_map(|definition| {
+            let text = definition.span.lines(source);
+            let unit = by_text.get(&(definition.qualified_name.as_str(), text))?;
+            Some((definition.key, *unit))
+        })
+        .collect()
 }
 
 /// tree-sitter lets a comment run across a lone `\r`, where CPython and
