@@ -5,13 +5,13 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::options::{normalize, AnalysisOptions};
+use super::options::{pathspecs, AnalysisOptions};
 use super::Outcome;
 use crate::config::Settings;
 use crate::gate::evaluate;
 use crate::report::{render, Report, Summary};
 use crate::source::git::GitSource;
-use crate::source::walk::{collect, display_path, repository_root};
+use crate::source::walk::{collect, repository_root};
 use crate::source::{Origin, Reader, SourceFile};
 
 #[derive(Debug, Args)]
@@ -66,6 +66,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
         run.cache_misses,
         run.units_scored,
     );
+    options.print_counts(&summary, err);
     let report = Report {
         results: &results,
         changes: None,
@@ -91,16 +92,10 @@ fn staged_files(
     settings: &Settings,
     err: &mut dyn Write,
 ) -> Result<Vec<SourceFile>, String> {
-    let root = git
-        .workdir()
-        .ok_or("--staged needs a repository with a worktree")?;
-    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    let cwd = cwd.canonicalize().unwrap_or_else(|_| cwd.to_path_buf());
-    let pathspecs: Vec<String> = args
-        .paths
-        .iter()
-        .map(|path| display_path(&normalize(&cwd.join(path)), &root))
-        .collect();
+    if git.workdir().is_none() {
+        return Err("--staged needs a repository with a worktree".to_owned());
+    }
+    let pathspecs = pathspecs(&args.paths, cwd, git);
     let staged = git.staged(&pathspecs).map_err(|e| e.to_string())?;
     if !staged.unmerged.is_empty() {
         for path in &staged.unmerged {

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::options::{normalize, AnalysisOptions};
+use super::options::{pathspecs, AnalysisOptions};
 use super::Outcome;
 use crate::diff::files::pair_files;
 use crate::diff::policy::{classify, FailOn};
@@ -15,7 +15,6 @@ use crate::model::{Baseline, FileResult};
 use crate::report::{render, Report, Summary};
 use crate::source::git::{matches_pathspec, GitSource};
 use crate::source::snapshot::Snapshot;
-use crate::source::walk::display_path;
 use crate::source::{Reader, SourceFile};
 
 #[derive(Debug, Args)]
@@ -46,7 +45,7 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
     let settings = options.settings(&cwd)?;
     let git = GitSource::discover(&cwd).map_err(|e| format!("diff needs a git repository: {e}"))?;
     let (base, target) = snapshots(args, &git)?;
-    let pathspecs = pathspecs(args, &git, &cwd);
+    let pathspecs = pathspecs(&args.paths, &cwd, &git);
     let list = |snapshot: Snapshot| -> Result<Vec<SourceFile>, String> {
         let mut files = snapshot.files(&git, &settings)?;
         files.retain(|file| matches_pathspec(&file.display, &pathspecs));
@@ -120,6 +119,7 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
         files: comparison.results.len(),
         ..summary
     };
+    options.print_counts(&summary, err);
     let report = Report {
         results: &comparison.results,
         changes: Some(&comparison.changes),
@@ -185,17 +185,4 @@ fn snapshots(args: &DiffArgs, git: &GitSource) -> Result<(Snapshot, Snapshot), S
         [one, two] if !args.staged => Ok((commit(one)?, commit(two)?)),
         _ => Err("--staged compares one revision with the index; give at most one".to_owned()),
     }
-}
-
-/// The `-- PATHS` as repository-relative pathspecs.
-fn pathspecs(args: &DiffArgs, git: &GitSource, cwd: &std::path::Path) -> Vec<String> {
-    let Some(root) = git.workdir() else {
-        return Vec::new();
-    };
-    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    let cwd = cwd.canonicalize().unwrap_or_else(|_| cwd.to_path_buf());
-    args.paths
-        .iter()
-        .map(|path| display_path(&normalize(&cwd.join(path)), &root))
-        .collect()
 }

@@ -11,8 +11,9 @@ use crate::config::metric::{is_valid_threshold, Metric};
 use crate::config::{settings_for, Settings};
 use crate::engine::{analyze_files, Run};
 use crate::model::Baseline;
-use crate::report::Format;
+use crate::report::{Format, Summary};
 use crate::source::git::GitSource;
+use crate::source::walk::display_path;
 use crate::source::{Reader, SourceFile};
 
 #[derive(Debug, Args)]
@@ -99,8 +100,7 @@ impl AnalysisOptions {
     }
 
     /// Analyses `files` (see [`analyze_files`] for `baselines`), reports
-    /// cache trouble (and counts with `-v`) on `err`, and keeps the cache's
-    /// bookkeeping.
+    /// cache trouble on `err`, and keeps the cache's bookkeeping.
     pub fn analyze(
         &self,
         files: &[SourceFile],
@@ -118,13 +118,6 @@ impl AnalysisOptions {
                 "antipasta: warning: cache disabled for this run: {problem}"
             );
         }
-        if self.verbose {
-            let _ = writeln!(
-                err,
-                "antipasta: cache: {} hits, {} misses; {} functions scored",
-                run.cache_hits, run.cache_misses, run.units_scored
-            );
-        }
         if let (Some(cache), None) = (cache, &run.cache_problem) {
             // Bookkeeping only: a failure here never changes the results.
             let _ = cache.record_run(run.cache_hits, run.cache_misses);
@@ -132,10 +125,35 @@ impl AnalysisOptions {
         }
         Ok(run)
     }
+
+    /// With `-v`: the run's cache and scoring counts on `err`.
+    pub fn print_counts(&self, summary: &Summary, err: &mut dyn Write) {
+        if self.verbose {
+            let _ = writeln!(
+                err,
+                "antipasta: cache: {} hits, {} misses; {} functions scored",
+                summary.cache_hits, summary.cache_misses, summary.units_scored
+            );
+        }
+    }
+}
+
+/// PATHS named relative to `cwd` as repository-relative pathspecs (empty
+/// for a repository without a worktree).
+pub fn pathspecs(paths: &[PathBuf], cwd: &Path, git: &GitSource) -> Vec<String> {
+    let Some(root) = git.workdir() else {
+        return Vec::new();
+    };
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let cwd = cwd.canonicalize().unwrap_or_else(|_| cwd.to_path_buf());
+    paths
+        .iter()
+        .map(|path| display_path(&normalize(&cwd.join(path)), &root))
+        .collect()
 }
 
 /// Removes `.` and `..` components without touching the filesystem.
-pub fn normalize(path: &Path) -> PathBuf {
+fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {
