@@ -477,3 +477,20 @@ fn a_shallow_clone_without_the_merge_base_says_what_to_fetch() {
     assert!(stderr.contains("git fetch --unshallow"), "{stderr}");
     assert!(stderr.contains("fetch-depth: 0"), "{stderr}");
 }
+
+#[test]
+fn untracked_files_are_no_part_of_a_diff_until_added() {
+    let dir = repo();
+    write(dir.path(), "m.py", SIMPLE);
+    commit(dir.path(), "base");
+    write(dir.path(), "new.py", BRANCHY);
+    let doc = json(&diff(dir.path(), &[]));
+    assert_eq!(files(&doc), Vec::new());
+    git(dir.path(), &["add", "-N", "new.py"]);
+    let doc = json(&diff(dir.path(), &[]));
+    assert_eq!(files(&doc), vec![("new.py".into(), "added".into(), None)]);
+    assert_eq!(violations(&doc), vec![("branchy".into(), 4, "new".into())]);
+    // Intent-to-add has no staged content yet.
+    let doc = json(&diff(dir.path(), &["--staged"]));
+    assert_eq!(files(&doc), Vec::new());
+}

@@ -58,6 +58,17 @@ pub struct GitFile {
     pub language: Language,
 }
 
+/// A tracked file as it is in the worktree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorktreeFile {
+    /// Relative to the repository root, `/`-separated.
+    pub path: String,
+    pub absolute: PathBuf,
+    pub language: Language,
+    /// The index blob id, when the file is known to be unchanged since staging.
+    pub clean_blob: Option<ObjectId>,
+}
+
 /// The staged side of a commit in preparation.
 #[derive(Debug, Default)]
 pub struct Staged {
@@ -219,8 +230,21 @@ impl GitSource {
     /// know a file is unchanged without reading it. Keyed by
     /// repository-relative path.
     pub fn clean_blob_ids(&self) -> Result<HashMap<String, ObjectId>, GitError> {
+        Ok(self
+            .tracked_worktree_files()?
+            .into_iter()
+            .filter_map(|file| Some((file.path, file.clean_blob?)))
+            .collect())
+    }
+
+    /// The analysable tracked files present in the worktree (what `git
+    /// diff` compares): every index entry of a regular file that still
+    /// exists as one, with its index blob id when the stat data says the
+    /// file is unchanged. Intent-to-add entries are included; an unmerged
+    /// path is listed once.
+    pub fn tracked_worktree_files(&self) -> Result<Vec<WorktreeFile>, GitError> {
         let Some(workdir) = &self.workdir else {
-            return Ok(HashMap::new());
+            return Ok(Vec::new());
         };
         let repo = self.repo.to_thread_local();
         let index = repo.index_or_empty().map_err(|e| GitError::Index {
@@ -228,28 +252,41 @@ impl GitSource {
         })?;
         let options = gix::index::entry::stat::Options::default();
         let index_time = index.timestamp();
-        let mut clean = HashMap::new();
+        let mut files: Vec<WorktreeFile> = Vec::new();
         for entry in index.entries() {
-            if !is_regular_file(entry) || entry.stage() != gix::index::entry::Stage::Unconflicted {
+            if !is_regular_file(entry) {
                 continue;
             }
             let path = entry.path(&index).to_str_lossy().into_owned();
             // Only files antipasta analyses are worth a stat call.
-            if Language::from_path(Path::new(&path)).is_none() {
-                continue;
-            }
-            let Ok(metadata) = gix::index::fs::Metadata::from_path_no_follow(&workdir.join(&path))
-            else {
+            let Some(language) = Language::from_path(Path::new(&path)) else {
                 continue;
             };
-            let Ok(stat) = gix::index::entry::Stat::from_fs(&metadata) else {
+            if files.last().is_some_and(|last| last.path == path) {
+                continue;
+            }
+            let absolute = workdir.join(&path);
+            let Ok(metadata) = gix::index::fs::Metadata::from_path_no_follow(&absolute) else {
                 continue;
             };
-            if entry.stat.matches(&stat, options) && !entry.stat.is_racy(index_time, options) {
-                clean.insert(path, entry.id);
+            if !metadata.is_file() {
+                continue;
             }
+            let clean = entry.stage() == gix::index::entry::Stage::Unconflicted
+                && !entry
+                    .flags
+                    .contains(gix::index::entry::Flags::INTENT_TO_ADD)
+                && gix::index::entry::Stat::from_fs(&metadata).is_ok_and(|stat| {
+                    entry.stat.matches(&stat, options) && !entry.stat.is_racy(index_time, options)
+                });
+            files.push(WorktreeFile {
+                path,
+                absolute,
+                language,
+                clean_blob: clean.then_some(entry.id),
+            });
         }
-        Ok(clean)
+        Ok(files)
     }
 
     /// The content of a blob.

@@ -1,12 +1,9 @@
 //! A version of the code as `diff` sees it: a commit's tree, the index, or
 //! the worktree, listed as files that all carry their git blob id.
 
-use std::collections::HashMap;
-
 use gix::ObjectId;
 
 use super::git::{GitFile, GitSource};
-use super::walk::collect;
 use super::{Origin, SourceFile};
 use crate::config::Settings;
 use crate::engine::blob_id;
@@ -19,7 +16,8 @@ pub enum Snapshot {
     Commit(ObjectId),
     /// The staged content.
     Index,
-    /// Tracked and untracked, non-ignored files on disk.
+    /// Tracked files as they are on disk (untracked files are no part of a
+    /// diff, as with `git diff`; `git add -N` includes a new file).
     Worktree,
 }
 
@@ -41,7 +39,7 @@ impl Snapshot {
                 }
                 blobs(staged.files)
             }
-            Snapshot::Worktree => worktree_files(git, settings)?,
+            Snapshot::Worktree => worktree_files(git)?,
         };
         files.retain(|file| !settings.ignore.is_match(&file.display));
         Ok(files)
@@ -60,28 +58,23 @@ fn blobs(files: Vec<GitFile>) -> Vec<SourceFile> {
         .collect()
 }
 
-fn worktree_files(git: &GitSource, settings: &Settings) -> Result<Vec<SourceFile>, String> {
-    let root = git
-        .workdir()
-        .ok_or("comparing with the worktree needs a repository with a worktree")?;
-    let root = root
-        .canonicalize()
-        .map_err(|e| format!("{}: {e}", root.display()))?;
-    let (mut files, errors) = collect(std::slice::from_ref(&root), &root, &root, settings);
-    if let Some(error) = errors.first() {
-        return Err(error.to_string());
-    }
-    let clean: HashMap<String, ObjectId> = git.clean_blob_ids().map_err(|e| e.to_string())?;
-    for file in &mut files {
-        file.blob = match clean.get(&file.display) {
-            Some(id) => Some(*id),
-            None => match &file.origin {
-                Origin::Path(path) => std::fs::read(path)
-                    .ok()
-                    .and_then(|bytes| blob_id(&bytes).parse().ok()),
-                Origin::Blob(id) => Some(*id),
-            },
-        };
-    }
-    Ok(files)
+/// Tracked files as they are on disk; files changed since staging are
+/// read once to hash them.
+fn worktree_files(git: &GitSource) -> Result<Vec<SourceFile>, String> {
+    let files = git.tracked_worktree_files().map_err(|e| e.to_string())?;
+    Ok(files
+        .into_iter()
+        .map(|file| {
+            let blob = file.clean_blob.or_else(|| {
+                let bytes = std::fs::read(&file.absolute).ok()?;
+                blob_id(&bytes).parse().ok()
+            });
+            SourceFile {
+                display: file.path,
+                origin: Origin::Path(file.absolute),
+                language: file.language,
+                blob,
+            }
+        })
+        .collect())
 }

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Git-mode benchmark on a repository made from the Django 5.2 sdist (2,818
+# .py files), timed in one run against git's own diff of the same change:
+#   `check --staged` with 10 staged files   vs `git diff --cached --stat`
+#   `diff HEAD~1` after a 20-file commit    vs `git diff HEAD~1 --stat`
+# each warm (result cache filled by a first run) and uncached (--no-cache).
+#
+# Usage: bench/git.sh [RUNS]   (run bench/compare.sh once first: it
+# installs the reference tools and fetches the corpus)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs="${1:-7}"
+root="$(pwd)"
+work="$root/bench/.work"
+[ -d "$work/corpus/Django-5.2" ] || { echo "run bench/compare.sh first" >&2; exit 2; }
+python="$(command -v python3)"
+
+cargo build --release --quiet
+bin="$root/target/release/antipasta"
+repo="$work/git-repo"
+cache="$work/git-cache"
+commit() { git -C "$repo" -c user.name=bench -c user.email=bench@example.com commit -qm "$1"; }
+# A new function appended to each touched file: real added code to score.
+touch_file() {
+    printf '\n\ndef bench_added_%s(a, b):\n    if a and b:\n        return [x for x in a if x]\n    return b\n' "$2" >> "$repo/$1"
+}
+
+rm -rf "$repo" "$cache"
+cp -r "$work/corpus/Django-5.2" "$repo"
+printf 'ignore_patterns = []\n' > "$repo/.antipasta.toml"
+git -C "$repo" init -q
+git -C "$repo" add -A
+commit corpus
+mapfile -t python_files < <(git -C "$repo" ls-files 'django/*.py' | head -n 30)
+for i in $(seq 0 19); do touch_file "${python_files[$i]}" "$i"; done
+git -C "$repo" add -A
+commit "20 files"
+cd "$repo"
+echo "repository: $(git ls-files | wc -l) files; HEAD~1..HEAD: 20 files, clean worktree"
+"$bin" diff HEAD~1 --quiet --cache-dir "$cache" > /dev/null || true
+"$python" "$root/bench/measure.py" --runs "$runs" \
+    "git diff HEAD~1 --stat::git diff HEAD~1 --stat" \
+    "antipasta diff HEAD~1 (warm)::$bin diff HEAD~1 --quiet --cache-dir $cache" \
+    "antipasta diff HEAD~1 (no cache)::$bin diff HEAD~1 --quiet --no-cache"
+
+for i in $(seq 20 29); do touch_file "${python_files[$i]}" "$i"; done
+git add -A
+echo "staged: 10 files"
+"$bin" check --staged --quiet --cache-dir "$cache" > /dev/null || true
+"$python" "$root/bench/measure.py" --runs "$runs" \
+    "git diff --cached --stat::git diff --cached --stat" \
+    "antipasta check --staged (warm)::$bin check --staged --quiet --cache-dir $cache" \
+    "antipasta check --staged (no cache)::$bin check --staged --quiet --no-cache"
