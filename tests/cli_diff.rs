@@ -494,3 +494,41 @@ fn untracked_files_are_no_part_of_a_diff_until_added() {
     let doc = json(&diff(dir.path(), &["--staged"]));
     assert_eq!(files(&doc), Vec::new());
 }
+
+#[test]
+fn text_output_lists_changed_functions_with_deltas() {
+    let dir = repo();
+    write(dir.path(), "m.py", &format!("{THREE}\n\n{BRANCHY}"));
+    write(dir.path(), "broken.py", "def f(:\n");
+    commit(dir.path(), "base");
+    std::fs::remove_file(dir.path().join("broken.py")).expect("rm");
+    let edited = THREE
+        .replace(
+            "def two(a, b, c):\n",
+            "def two(a, b, c):\n    if a:\n        return 0\n",
+        )
+        .replace("def one(a):\n    return a + 1\n\n\n", "");
+    write(
+        dir.path(),
+        "m.py",
+        &format!("{edited}\n\n{BRANCHY}\n\n{LEGACY}"),
+    );
+    let output = Command::new(env!("CARGO_BIN_EXE_antipasta"))
+        .args(["diff", "-t", "cyc=3"])
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .env("ANTIPASTA_NO_CACHE", "1")
+        .output()
+        .expect("antipasta runs");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "broken.py (deleted)\n\
+         m.py (modified)\n  \
+         modified two line 1: cyclomatic_complexity 1 → 2 (+1), cognitive_complexity 0 → 1 (+1)\n  \
+         added    legacy line 20: cyclomatic_complexity 5, cognitive_complexity 4\n  \
+         removed  one\n\
+         m.py:20:1: cyclomatic_complexity 5 (limit <= 3) in legacy [new]\n\
+         Found problems: 1 violation in 2 changed files, 4 functions, 0 files that could not be analysed.\n"
+    );
+    assert_eq!(output.status.code(), Some(1));
+}

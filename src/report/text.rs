@@ -28,8 +28,11 @@ pub fn render(report: &Report, quiet: bool) -> String {
             file_changes(&mut out, result, change);
         }
     }
-    for result in report.results {
-        if let Err(err) = &result.outcome {
+    for (index, result) in report.results.iter().enumerate() {
+        let deleted = report
+            .changes
+            .is_some_and(|changes| changes[index].status == FileStatus::Deleted);
+        if let (Err(err), false) = (&result.outcome, deleted) {
             let (line, column) = err.position().unwrap_or((1, 1));
             out.push_str(&format!(
                 "{PATH}{}{PATH:#}:{line}:{column}: {ERROR}error{ERROR:#}: {err}\n",
