@@ -3,12 +3,12 @@
 use rayon::prelude::*;
 
 use crate::cache::{Cache, CacheKey};
-use crate::lang::python;
+use crate::lang::{javascript, python};
 use crate::model::{AnalysisError, FileResult, Language};
 use crate::source::{Reader, SourceFile};
 
 /// Stack size of analysis threads: the visitors recurse over syntax trees
-/// bounded by `python::MAX_TREE_DEPTH`.
+/// bounded by `python::MAX_TREE_DEPTH` and `javascript::MAX_TREE_DEPTH`.
 const WORKER_STACK_BYTES: usize = 256 * 1024 * 1024;
 
 /// The outcome of a run: results in input order plus cache accounting.
@@ -147,6 +147,9 @@ fn analyze_blob(path: &str, language: Language, blob_id: String, bytes: &[u8]) -
         blob_id,
         outcome: decode(bytes).and_then(|source| match language {
             Language::Python => python::analyze(source),
+            Language::JavaScript | Language::TypeScript => {
+                javascript::analyze(source, javascript::Dialect::of(language, path))
+            }
         }),
     }
 }

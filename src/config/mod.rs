@@ -18,8 +18,16 @@ use serde::Deserialize;
 use crate::model::Language;
 use metric::{Comparison, Metric, Threshold};
 
-/// antipasta 1.x's default ignore patterns.
-pub const DEFAULT_IGNORE_PATTERNS: [&str; 3] = ["**/test_*.py", "**/*_test.py", "**/tests/**"];
+/// antipasta 1.x's default ignore patterns, plus installed packages and the
+/// JavaScript/TypeScript test-file conventions.
+pub const DEFAULT_IGNORE_PATTERNS: [&str; 6] = [
+    "**/test_*.py",
+    "**/*_test.py",
+    "**/tests/**",
+    "**/node_modules/**",
+    "**/__tests__/**",
+    "**/*.{test,spec}.{js,jsx,mjs,cjs,ts,tsx,mts,cts}",
+];
 
 /// The on-disk schema (antipasta 1.x's `.antipasta.yaml`, also used for TOML).
 #[derive(Debug, Default, Deserialize)]
@@ -138,13 +146,17 @@ impl Settings {
         let defaults = file.defaults.unwrap_or_default();
         let base = default_thresholds(&defaults);
         let mut thresholds = BTreeMap::new();
-        thresholds.insert(Language::Python, base.clone());
+        for language in [Language::Python, Language::JavaScript, Language::TypeScript] {
+            thresholds.insert(language, base.clone());
+        }
         for entry in file.languages.unwrap_or_default() {
             let language = match entry.name.to_ascii_lowercase().as_str() {
                 "python" => Language::Python,
+                "javascript" => Language::JavaScript,
+                "typescript" => Language::TypeScript,
                 other => {
                     return Err(invalid(format!(
-                        "languages: unknown language '{other}' (supported: python)"
+                        "languages: unknown language '{other}' (supported: python, javascript, typescript)"
                     )))
                 }
             };

@@ -13,6 +13,7 @@ const PATH: Style = AnsiColor::Cyan.on_default().bold();
 const METRIC: Style = AnsiColor::Red.on_default().bold();
 const ERROR: Style = AnsiColor::Red.on_default().bold();
 const DIM: Style = Style::new().dimmed();
+const NOTE: Style = AnsiColor::Yellow.on_default().bold();
 
 /// Renders the violations and file errors; the summary line unless `quiet`.
 pub fn render(
@@ -24,6 +25,16 @@ pub fn render(
     let mut out = String::new();
     for result in results {
         if let Err(err) = &result.outcome {
+            if !err.is_failure() {
+                // Deliberately skipped files are a note, and only in full output.
+                if !quiet {
+                    out.push_str(&format!(
+                        "{PATH}{}{PATH:#}: {NOTE}note{NOTE:#}: {err}\n",
+                        result.path
+                    ));
+                }
+                continue;
+            }
             let (line, column) = err.position().unwrap_or((1, 1));
             out.push_str(&format!(
                 "{PATH}{}{PATH:#}:{line}:{column}: {ERROR}error{ERROR:#}: {err}\n",
