@@ -91,10 +91,11 @@ fn is_decision_point(node: Node<'_>) -> bool {
         "required_parameter" | "optional_parameter" => node.child_by_field_name("value").is_some(),
         "binary_expression" => matches!(operator(node), Some("&&" | "||" | "??")),
         "augmented_assignment_expression" => matches!(operator(node), Some("&&=" | "||=" | "??=")),
-        // Only the link written with `?.` counts.
+        // Only the link written with `?.` counts. The TypeScript grammar
+        // writes an optional call's `?.` as a bare token.
         "member_expression" | "subscript_expression" | "call_expression" => node
             .children()
-            .any(|child| child.kind() == "optional_chain"),
+            .any(|child| matches!(child.kind(), "optional_chain" | "?.")),
         _ => false,
     }
 }
@@ -178,11 +179,11 @@ mod tests {
     fn typescript_class_edges_belong_to_the_enclosing_function() {
         // js-metric-rules §4 "class-edges" and "ts-types".
         let source = "function build(a: any, b: any) {\n  @dec(a || b)\n  class C extends (a ?? Object) {\n    [a && 'k'] = 1;\n    accessor acc = a ? 1 : 2;\n    h = x => x || 1;\n    ['lit']() { return a?.b; }\n  }\n  return C;\n}\n\
-                      function over(a: string): string;\nfunction over(a: any): any { return a ?? 0; }\n\
+                      function over(a: string): string;\nfunction over(a: any): any { return a ?? f?.(); }\n\
                       abstract class B {\n  abstract run(): void;\n  constructor(private readonly x: number = 1, public y?: string) { }\n  declare w: number;\n}\n";
         assert_eq!(
             complexities(source, Dialect::TypeScript),
-            vec![(1, 5), (4, 1), (6, 2), (6, 1), (7, 2), (12, 2), (15, 2)]
+            vec![(1, 5), (4, 1), (6, 2), (6, 1), (7, 2), (12, 3), (15, 2)]
         );
     }
 }
