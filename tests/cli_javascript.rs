@@ -113,7 +113,7 @@ fn modern_syntax_parses_jsx_private_fields_decorators_top_level_await_hashbang()
     );
     assert_eq!(
         units(&doc, "view.jsx"),
-        vec!["List 1:33 2", "List.<anonymous> 2:38 1"]
+        vec!["List 1:33 2", "List.<anonymous> 2:41 1"]
     );
     assert_eq!(units(&doc, "component.js"), vec!["App 1:1 2"]);
     assert_eq!(file(&doc, "cli.mjs")["language"], "javascript");
