@@ -33,29 +33,25 @@ pub fn raw_counts(root: Node<'_>, source: &str) -> RawCounts {
         let last = node.end_position().row;
         match node.kind() {
             "comment" | "html_comment" | "hash_bang_line" => {
-                for row in first..=last.min(loc.saturating_sub(1)) {
-                    lines[row] = lines[row].max(Class::Comment);
-                    comment_lines[row] = true;
+                mark(&mut lines, first, last, Class::Comment);
+                for seen in comment_lines.iter_mut().take(last + 1).skip(first) {
+                    *seen = true;
                 }
                 continue;
             }
             "jsx_text" => {
                 // JSX text between tags is often only indentation.
-                let mut row = first;
-                for piece in node.text().split('\n') {
-                    if !piece.trim().is_empty() && row < loc {
-                        lines[row] = Class::Code;
+                for (row, piece) in (first..).zip(node.text().split('\n')) {
+                    if !piece.trim().is_empty() {
+                        mark(&mut lines, row, row, Class::Code);
                     }
-                    row += 1;
                 }
                 continue;
             }
             _ => {}
         }
         if node.first_child().is_none() && node.start_byte() < node.end_byte() {
-            for row in first..=last.min(loc.saturating_sub(1)) {
-                lines[row] = Class::Code;
-            }
+            mark(&mut lines, first, last, Class::Code);
         }
         stack.extend(node.children());
     }
@@ -68,6 +64,13 @@ pub fn raw_counts(root: Node<'_>, source: &str) -> RawCounts {
         multi: 0,
         blank: count(Class::Blank),
         single_comments: count(Class::Comment),
+    }
+}
+
+/// Raises rows `first..=last` to at least `class` (code wins over comment).
+fn mark(lines: &mut [Class], first: usize, last: usize, class: Class) {
+    for line in lines.iter_mut().take(last + 1).skip(first) {
+        *line = (*line).max(class);
     }
 }
 
