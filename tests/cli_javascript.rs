@@ -229,3 +229,41 @@ fn language_entries_set_their_own_thresholds_and_node_modules_is_ignored() {
         "app.ts:1:8: cyclomatic_complexity 9 (limit <= 8) in handler\n"
     );
 }
+
+#[test]
+fn deep_nesting_bom_crlf_and_empty_files_finish_without_crashing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let depth = 1_000;
+    let nested = format!(
+        "const x = {}1{};\n",
+        "(a ?\n".repeat(depth),
+        " : b)\n".repeat(depth)
+    );
+    write(dir.path(), "deep.js", &nested);
+    let too_deep = format!(
+        "const y = {}1{};\n",
+        "[\n".repeat(20_000),
+        "]\n".repeat(20_000)
+    );
+    write(dir.path(), "too_deep.js", &too_deep);
+    write(
+        dir.path(),
+        "crlf.ts",
+        "\u{feff}// c\r\nexport const f = (a?: number) => a ?? 0;\r\n",
+    );
+    write(dir.path(), "empty.js", "");
+    let (doc, code) = json(dir.path(), &[]);
+    assert_eq!(code, 1, "{doc}");
+    assert!(file(&doc, "deep.js")["error"].is_null());
+    assert_eq!(
+        file(&doc, "deep.js")["metrics"]["cyclomatic_complexity"],
+        depth + 1
+    );
+    assert!(file(&doc, "too_deep.js")["error"]["message"]
+        .as_str()
+        .is_some_and(|m| m.starts_with("nesting too deep")));
+    assert_eq!(units(&doc, "crlf.ts"), vec!["f 2:31 2"]);
+    assert_eq!(file(&doc, "crlf.ts")["metrics"]["lines_of_code"], 2);
+    assert_eq!(file(&doc, "crlf.ts")["metrics"]["single_comment_lines"], 1);
+    assert_eq!(file(&doc, "empty.js")["metrics"]["lines_of_code"], 0);
+}
