@@ -1,0 +1,3 @@
+//! JavaScript / TypeScript front end.
+
+pub mod cognitive;
