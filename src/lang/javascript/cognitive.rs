@@ -231,10 +231,10 @@ impl Rule {
                     }
                 }
             }
-            "break_statement" | "continue_statement" => {
-                if node.child_by_field_name("label").is_some() {
-                    self.flat();
-                }
+            "break_statement" | "continue_statement"
+                if node.child_by_field_name("label").is_some() =>
+            {
+                self.flat()
             }
             "catch_clause" => {
                 self.structural();
@@ -246,18 +246,8 @@ impl Rule {
                 self.nest(node.child_by_field_name("alternative").map(unparenthesized));
             }
             "binary_expression" => self.logical_expression(node),
-            "return_statement" => {
-                if self.open.len() == 1
-                    && node
-                        .named_children()
-                        .next()
-                        .map(unparenthesized)
-                        .is_some_and(|argument| {
-                            matches!(argument.kind(), "jsx_element" | "jsx_self_closing_element")
-                        })
-                {
-                    self.top.returns_jsx = true;
-                }
+            "return_statement" if self.open.len() == 1 && returns_jsx(node) => {
+                self.top.returns_jsx = true
             }
             _ => {}
         }
@@ -423,6 +413,17 @@ fn is_short_circuit(node: Node<'_>, operator: &str) -> bool {
         .flatten()
         .all(|operand| is_short_circuit(operand, operator)),
     }
+}
+
+/// Whether a `return` statement returns a JSX element or fragment.
+fn returns_jsx(statement: Node<'_>) -> bool {
+    statement
+        .named_children()
+        .next()
+        .map(unparenthesized)
+        .is_some_and(|argument| {
+            matches!(argument.kind(), "jsx_element" | "jsx_self_closing_element")
+        })
 }
 
 /// The rule's `nameStartsWithCapital`: a non-arrow function's own name, or
