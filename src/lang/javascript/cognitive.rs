@@ -24,7 +24,11 @@
 //! Bodiless TypeScript signatures (`function_signature`,
 //! `method_signature`, `abstract_method_signature`) are not functions, as
 //! `TSDeclareFunction` and `TSEmptyBodyFunctionExpression` are not for the
-//! rule's `:function` selector.
+//! rule's `:function` selector. tree-sitter-typescript 0.23 groups a
+//! postfix `!`, `as` or `satisfies` after `a && b` around the whole
+//! `a && b` (no syntax error flags it); logical operators are therefore
+//! scored per chain of binary operators, which gives TypeScript's grouping
+//! back (see [`misplaced_postfix_inner`]).
 //!
 //! Known difference: the React-component test of the file score reads an
 //! identifier's first character as written, so a name starting with a
@@ -245,7 +249,13 @@ impl Rule {
                 self.nest(node.child_by_field_name("consequence").map(unparenthesized));
                 self.nest(node.child_by_field_name("alternative").map(unparenthesized));
             }
-            "binary_expression" => self.logical_expression(node),
+            "binary_expression"
+            | "non_null_expression"
+            | "as_expression"
+            | "satisfies_expression"
+            | "member_expression"
+            | "subscript_expression"
+            | "call_expression" => self.operator_chain(node),
             "return_statement" if self.open.len() == 1 && returns_jsx(node) => {
                 self.top.returns_jsx = true
             }
@@ -277,24 +287,30 @@ impl Rule {
         }
     }
 
-    /// A logical expression: the tree it roots adds one per `&&` that does
-    /// not follow another `&&` (`||` and `??` add nothing), unless it sits
-    /// directly in a JSX expression container and uses one operator only.
-    /// Expressions inside a tree were scored with its root.
-    fn logical_expression(&mut self, node: Node<'_>) {
-        let Some(operator) = logical_operator(node) else {
-            return;
-        };
-        let parent = enclosing_expression(node);
-        if parent.is_some_and(|p| logical_operator(p).is_some()) {
+    /// A chain of binary operators, scored once, at its top: its logical
+    /// operators (with those of the logical expressions it holds in
+    /// parentheses as operands of logical operators, which ESTree does not
+    /// separate) add one per `&&` that does not follow another `&&`; `||`
+    /// and `??` add nothing. A chain directly in a JSX expression container
+    /// adds nothing when it uses one logical operator only and has no `?:`
+    /// operand.
+    fn operator_chain(&mut self, node: Node<'_>) {
+        if !is_chain(node) || node.parent().is_some_and(|p| continues_chain(p, node)) {
             return;
         }
-        if parent.is_some_and(|p| p.kind() == "jsx_expression") && is_short_circuit(node, operator)
+        let chain = Chain::of(node);
+        let mut operators = Vec::new();
+        chain.logical_operators(&mut operators);
+        if operators.is_empty() || is_logical_operand(node) {
+            return;
+        }
+        let in_jsx = enclosing_expression(node).is_some_and(|p| p.kind() == "jsx_expression");
+        if in_jsx
+            && operators.iter().all(|op| *op == operators[0])
+            && !chain.has_conditional_operand()
         {
             return;
         }
-        let mut operators = Vec::new();
-        flatten_logical(node, &mut operators);
         let mut previous = None;
         for operator in operators {
             if operator == "&&" && previous != Some("&&") {
@@ -359,6 +375,166 @@ fn logical_operator(node: Node<'_>) -> Option<&'static str> {
     }
 }
 
+/// Where tree-sitter-typescript 0.23 misplaces a postfix: it reads
+/// `a && b!`, `a && b as T` and `a && b satisfies T` as applying `!`, `as`
+/// or `satisfies` to the whole `a && b` (and `a && b!.c` as `(a && b)!.c`),
+/// where TypeScript applies it to `b` alone. For such a node (a non-null,
+/// `as` or `satisfies` expression over an unparenthesized binary expression,
+/// or a member, subscript or call expression over one), the child that
+/// holds the rest of the operator chain.
+fn misplaced_postfix_inner(node: Node<'_>) -> Option<Node<'_>> {
+    let (inner, binary_kinds): (Option<Node<'_>>, fn(Node<'_>) -> bool) = match node.kind() {
+        "non_null_expression" => (node.named_children().next(), |_| true),
+        "as_expression" | "satisfies_expression" => (node.named_children().next(), |inner| {
+            logical_operator(inner).is_some()
+        }),
+        "member_expression" | "subscript_expression" => {
+            (node.child_by_field_name("object"), |_| false)
+        }
+        "call_expression" => (node.child_by_field_name("function"), |_| false),
+        _ => return None,
+    };
+    inner.filter(|inner| {
+        if inner.kind() == "binary_expression" {
+            binary_kinds(*inner)
+        } else {
+            misplaced_postfix_inner(*inner).is_some()
+        }
+    })
+}
+
+/// Whether `node` is part of a binary operator chain: a binary expression
+/// or a misplaced postfix over one.
+fn is_chain(node: Node<'_>) -> bool {
+    node.kind() == "binary_expression" || misplaced_postfix_inner(node).is_some()
+}
+
+/// Whether the chain goes on from `parent` into its child `child`.
+fn continues_chain(parent: Node<'_>, child: Node<'_>) -> bool {
+    parent.kind() == "binary_expression" || misplaced_postfix_inner(parent) == Some(child)
+}
+
+/// One piece of a binary operator chain, in source order.
+enum Piece<'t> {
+    /// A binary operator: `&&`, `||` or `??`, or `None` for any other.
+    Operator(Option<&'static str>),
+    /// An operand; `None` for the last operand of a misplaced postfix,
+    /// which TypeScript reads as that postfix applied to it.
+    Operand(Option<Node<'t>>),
+}
+
+/// A binary operator chain read as TypeScript and JavaScript group it.
+/// Every binary operator binds tighter than the logical ones, so whatever
+/// the grouping, a chain's logical operators are one ESTree logical tree
+/// whose operands are the chain's operands and non-logical parts.
+struct Chain<'t> {
+    pieces: Vec<Piece<'t>>,
+}
+
+impl<'t> Chain<'t> {
+    /// The chain whose top node is `top`.
+    fn of(top: Node<'t>) -> Self {
+        let mut pieces = Vec::new();
+        collect_pieces(top, &mut pieces);
+        Chain { pieces }
+    }
+
+    /// The operands next to logical operators only: the operands of the
+    /// chain's logical tree.
+    fn logical_operands(&self) -> impl Iterator<Item = (usize, Node<'t>)> + '_ {
+        let logical =
+            |piece: Option<&Piece<'_>>| matches!(piece, None | Some(Piece::Operator(Some(_))));
+        self.pieces
+            .iter()
+            .enumerate()
+            .filter_map(move |(index, piece)| match piece {
+                Piece::Operand(Some(node))
+                    if logical(index.checked_sub(1).and_then(|i| self.pieces.get(i)))
+                        && logical(self.pieces.get(index + 1)) =>
+                {
+                    Some((index, *node))
+                }
+                _ => None,
+            })
+    }
+
+    /// The logical tree's operators in source order, looking into
+    /// parenthesized operands.
+    fn logical_operators(&self, operators: &mut Vec<&'static str>) {
+        let mut nested = self.logical_operands().peekable();
+        for (index, piece) in self.pieces.iter().enumerate() {
+            match piece {
+                Piece::Operator(Some(operator)) => operators.push(operator),
+                Piece::Operand(_) if nested.peek().is_some_and(|(i, _)| *i == index) => {
+                    if let Some(inner) = nested.next().and_then(|(_, n)| parenthesized_chain(n)) {
+                        Chain::of(inner).logical_operators(operators);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Whether an operand of the logical tree is a `?:`.
+    fn has_conditional_operand(&self) -> bool {
+        self.logical_operands().any(|(_, operand)| {
+            unparenthesized(operand).kind() == "ternary_expression"
+                || parenthesized_chain(operand)
+                    .is_some_and(|inner| Chain::of(inner).has_conditional_operand())
+        })
+    }
+}
+
+/// Appends the pieces of the chain below `node`.
+fn collect_pieces<'t>(node: Node<'t>, pieces: &mut Vec<Piece<'t>>) {
+    if node.kind() == "binary_expression" {
+        if let Some(left) = node.child_by_field_name("left") {
+            collect_pieces(left, pieces);
+        }
+        pieces.push(Piece::Operator(logical_operator(node)));
+        if let Some(right) = node.child_by_field_name("right") {
+            collect_pieces(right, pieces);
+        }
+    } else if let Some(inner) = misplaced_postfix_inner(node) {
+        collect_pieces(inner, pieces);
+        if let Some(Piece::Operand(last)) = pieces.last_mut() {
+            *last = None;
+        }
+    } else {
+        pieces.push(Piece::Operand(Some(node)));
+    }
+}
+
+/// The chain inside a parenthesized operand.
+fn parenthesized_chain(operand: Node<'_>) -> Option<Node<'_>> {
+    let inner = unparenthesized(operand);
+    (inner != operand && is_chain(inner)).then_some(inner)
+}
+
+/// Whether the chain topped by `top` is, in parentheses, an operand of an
+/// enclosing chain's logical tree (and so scored with that tree).
+fn is_logical_operand(top: Node<'_>) -> bool {
+    let mut operand = top;
+    while let Some(parent) = operand
+        .parent()
+        .filter(|p| p.kind() == "parenthesized_expression")
+    {
+        operand = parent;
+    }
+    if operand == top {
+        return false;
+    }
+    let Some(mut outer) = operand.parent().filter(|p| continues_chain(*p, operand)) else {
+        return false;
+    };
+    while let Some(parent) = outer.parent().filter(|p| continues_chain(*p, outer)) {
+        outer = parent;
+    }
+    Chain::of(outer)
+        .logical_operands()
+        .any(|(_, node)| node == operand)
+}
+
 /// `node` without the parentheses around it.
 fn unparenthesized(mut node: Node<'_>) -> Node<'_> {
     while node.kind() == "parenthesized_expression" {
@@ -378,41 +554,6 @@ fn enclosing_expression(node: Node<'_>) -> Option<Node<'_>> {
         parent = parent.parent()?;
     }
     Some(parent)
-}
-
-/// Appends the operators of the logical tree rooted at `node`, in source
-/// order.
-fn flatten_logical(node: Node<'_>, operators: &mut Vec<&'static str>) {
-    let node = unparenthesized(node);
-    if let Some(operator) = logical_operator(node) {
-        if let Some(left) = node.child_by_field_name("left") {
-            flatten_logical(left, operators);
-        }
-        operators.push(operator);
-        if let Some(right) = node.child_by_field_name("right") {
-            flatten_logical(right, operators);
-        }
-    }
-}
-
-/// Whether the logical tree at `node` uses `operator` only and has no
-/// `?:` operand (sonarjs's JSX short-circuit, which adds nothing).
-fn is_short_circuit(node: Node<'_>, operator: &str) -> bool {
-    let node = unparenthesized(node);
-    if node.kind() == "ternary_expression" {
-        return false;
-    }
-    match logical_operator(node) {
-        None => true,
-        Some(other) if other != operator => false,
-        Some(_) => [
-            node.child_by_field_name("left"),
-            node.child_by_field_name("right"),
-        ]
-        .into_iter()
-        .flatten()
-        .all(|operand| is_short_circuit(operand, operator)),
-    }
 }
 
 /// Whether a `return` statement returns a JSX element or fragment.
@@ -948,5 +1089,109 @@ enum E { A = 1, B = A << 1 }
 }
 ";
         check(&JAVASCRIPT, source, &[(1, 10, 3), (2, 20, 0)], 2);
+    }
+
+    #[test]
+    fn misplaced_typescript_postfixes_are_regrouped() {
+        let source = "function m1(a: any, b: any, c: any) { return a && b! && c; }
+function m2(a: any, b: any, c: any) { return a && b!.c && c; }
+function m3(a: any, b: any, c: any) { return a && b![0] && c || a && b!() && c; }
+function m4(a: any, b: any, c: any) { return a && b as any && c; }
+function m5(a: any, b: any, c: any) { return a && b satisfies any && c; }
+function m6(a: any, b: any, c: any) { return a && b! as any && c; }
+function m7(a: any, b: any, c: any) { return (a && b!) && c && (a || b! || c) && a; }
+function m8(a: any, b: any, c: any) { return a + b! >= c && a.v! >= 0 && b.v! >= 0 && c; }
+function m9(a: any, b: any, c: any) { if (a && (b && c!)! && c) {} return a || b! && c; }
+function m10(a: any, b: any) { return (a && b)! && a; }
+function m11(a: any, b: any) { return a == b as any && a; }
+";
+        let expected = [
+            (1, 10, 1),
+            (2, 10, 1),
+            (3, 10, 2),
+            (4, 10, 1),
+            (5, 10, 1),
+            (6, 10, 1),
+            (7, 10, 2),
+            (8, 10, 1),
+            (9, 10, 4),
+            (10, 10, 2),
+            (11, 10, 1),
+        ];
+        check(&TYPESCRIPT, source, &expected, 17);
+        let jsx = "function J({ a, b }: any) {
+  return <div>{a && b!.c && <i/>}{a && (b && c!)}{(a && b!) && (b ? 1 : 2)}{a && b! || c}</div>;
+}
+";
+        check(&TSX, jsx, &[(1, 10, 3)], 3);
+    }
+
+    #[test]
+    fn file_score_keeps_a_leaked_level_of_a_deep_conditional_function() {
+        let source = "function a1(x) {
+  function b1() {
+    function c1() {
+      const d = x ? () => { if (x) {} } : function () { if (x) {} };
+      if (x) { for (;;) {} }
+    }
+    if (x) {}
+  }
+  if (x) { if (x) {} }
+}
+function a2(x) { if (x) {} }
+";
+        let expected = [
+            (1, 10, 3),
+            (2, 12, 1),
+            (3, 14, 8),
+            (4, 24, 1),
+            (4, 43, 1),
+            (11, 10, 1),
+        ];
+        check(&JAVASCRIPT, source, &expected, 39);
+    }
+
+    #[test]
+    fn react_components_keep_nested_increments_unraised() {
+        let source = "function App({ a }) {
+  if (a) {}
+  const x = () => { if (a) {} };
+  return <div />;
+}
+function app({ a }) {
+  if (a) {}
+  const x = () => { if (a) {} };
+  return <div />;
+}
+const Arrow = ({ a }) => {
+  if (a) {}
+  const y = () => { if (a) {} };
+  return (<></>);
+};
+";
+        let expected = [
+            (1, 10, 1),
+            (3, 16, 1),
+            (6, 10, 1),
+            (8, 16, 1),
+            (11, 23, 1),
+            (13, 16, 1),
+        ];
+        check(&JAVASCRIPT, source, &expected, 7);
+    }
+
+    #[test]
+    fn never_panics_on_broken_code() {
+        let source = "function f(a) { if (a && b! ? c : d) { for (;;) { x = a ? () => { while (a) {} } : 1; } } else if (b) { return <p>{a && b}</p>; } }\nclass C { @d(a || b) m() { switch (a) { case 1: break l; } } }\n";
+        for language in [&*JAVASCRIPT, &*TYPESCRIPT, &*TSX] {
+            for end in (0..=source.len()).filter(|i| source.is_char_boundary(*i)) {
+                let prefix = &source[..end];
+                let mut parser = Parser::new();
+                parser.set_language(language).expect("grammar loads");
+                let parsed = parser.parse(prefix, None).expect("parses");
+                let tree = SyntaxTree::copy(&parsed, prefix, language, 1_000).expect("shallow");
+                score(tree.root());
+            }
+        }
     }
 }
