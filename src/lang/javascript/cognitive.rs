@@ -28,7 +28,7 @@
 //! postfix `!`, `as` or `satisfies` after `a && b` around the whole
 //! `a && b` (no syntax error flags it); logical operators are therefore
 //! scored per chain of binary operators, which gives TypeScript's grouping
-//! back (see [`misplaced_postfix_inner`]).
+//! back (see `misplaced_postfix_inner`).
 //!
 //! Known difference: the React-component test of the file score reads an
 //! identifier's first character as written, so a name starting with a
