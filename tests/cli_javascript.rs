@@ -267,3 +267,19 @@ fn deep_nesting_bom_crlf_and_empty_files_finish_without_crashing() {
     assert_eq!(file(&doc, "crlf.ts")["metrics"]["single_comment_lines"], 1);
     assert_eq!(file(&doc, "empty.js")["metrics"]["lines_of_code"], 0);
 }
+
+#[test]
+fn typescript_5_type_only_star_exports_parse() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "index.ts",
+        "export type * from './a';\nexport type * as ns from './b';\nexport function f(a?: number) { return a ?? 1; }\n",
+    );
+    write(dir.path(), "bad.ts", "export type * * from './a';\n");
+    let (doc, code) = json(dir.path(), &[]);
+    assert_eq!(code, 1, "{doc}");
+    assert!(file(&doc, "index.ts")["error"].is_null(), "{doc}");
+    assert_eq!(units(&doc, "index.ts"), vec!["f 3:8 2"]);
+    assert!(file(&doc, "bad.ts")["error"].is_object(), "{doc}");
+}

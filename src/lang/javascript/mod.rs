@@ -22,7 +22,7 @@ use std::sync::LazyLock;
 
 use tree_sitter::{Language as Grammar, Parser};
 
-use crate::lang::tree::SyntaxTree;
+use crate::lang::tree::{Node, SyntaxTree};
 use crate::metrics::halstead::HalsteadReport;
 use crate::metrics::maintainability::{maintainability_index, maintainability_rank, MiInputs};
 use crate::model::{Analysis, AnalysisError, ClassUnit, FileMetrics, FunctionUnit, Language};
@@ -171,7 +171,10 @@ pub fn analyze(source: &str, dialect: Dialect) -> Result<Analysis, AnalysisError
 
 /// Fails on the first error or missing node tree-sitter recovered from.
 fn check_syntax(tree: &SyntaxTree<'_>) -> Result<(), AnalysisError> {
-    let Some(node) = tree.nodes().find(|n| n.is_error() || n.is_missing()) else {
+    let problem = tree
+        .nodes()
+        .find(|n| (n.is_error() && !is_export_type_star(*n)) || n.is_missing());
+    let Some(node) = problem else {
         return Ok(());
     };
     let message = if node.is_missing() {
@@ -185,4 +188,21 @@ fn check_syntax(tree: &SyntaxTree<'_>) -> Result<(), AnalysisError> {
         line,
         column,
     })
+}
+
+/// tree-sitter-typescript 0.23 predates TypeScript 5.0's `export type * from
+/// '…'` (and `export type * as ns from '…'`): it wraps the `type` keyword in
+/// an error node and parses the rest as a plain re-export, which is all the
+/// metrics need.
+fn is_export_type_star(error: Node<'_>) -> bool {
+    let Some(parent) = error.parent().filter(|p| p.kind() == "export_statement") else {
+        return false;
+    };
+    let mut inside = error.children();
+    let only_type = inside.next().is_some_and(|c| c.kind() == "type") && inside.next().is_none();
+    let mut siblings = parent.children().skip_while(|c| *c != error).skip(1);
+    only_type
+        && siblings
+            .next()
+            .is_some_and(|next| matches!(next.kind(), "*" | "namespace_export"))
 }
