@@ -70,12 +70,14 @@ pub enum FunctionKind {
 /// Where a unit sits in its file (all 1-based).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Span {
-    /// Line of the definition keyword (`def`, `async`, `class`).
+    /// Line of the definition keyword (`def`, `async`, `class`); for
+    /// JavaScript/TypeScript functions, where ESLint reports the unit.
     pub line: u32,
     /// First decorator line, or `line` when undecorated.
     pub start_line: u32,
     pub end_line: u32,
-    /// Column of the definition keyword, in characters.
+    /// Column of `line`'s position, in characters (UTF-16 code units for
+    /// JavaScript/TypeScript, as ESLint counts).
     pub column: u32,
 }
 
