@@ -3,12 +3,12 @@
 use rayon::prelude::*;
 
 use crate::cache::{Cache, CacheKey};
-use crate::lang::python;
-use crate::model::{AnalysisError, Baseline, FileResult, Language};
+use crate::lang::{self, javascript, python};
+use crate::model::{AnalysisError, Baseline, FileResult, Language, Scored};
 use crate::source::{Reader, SourceFile};
 
 /// Stack size of analysis threads: the visitors recurse over syntax trees
-/// bounded by `python::MAX_TREE_DEPTH`.
+/// bounded by `python::MAX_TREE_DEPTH` and `javascript::MAX_TREE_DEPTH`.
 const WORKER_STACK_BYTES: usize = 256 * 1024 * 1024;
 
 /// The outcome of a run: results in input order plus cache accounting.
@@ -105,10 +105,11 @@ fn analyze_file(
         blob_id,
         outcome,
     };
+    let grammar = lang::grammar_name(file.language, &file.display);
     // A known blob id (staged blob, clean tracked file) is looked up before reading anything.
     let known = file.blob.map(|id| id.to_string());
     if let (Some(cache), Some(id)) = (cache, &known) {
-        if let Ok(Some(outcome)) = cache.get(&CacheKey::new(id, file.language)) {
+        if let Ok(Some(outcome)) = cache.get(&CacheKey::new(id, grammar)) {
             return (result(id.clone(), outcome), Lookup::Hit, 0);
         }
     }
@@ -128,7 +129,7 @@ fn analyze_file(
     let Some(cache) = cache else {
         return analyse(blob_id, Lookup::NotCached);
     };
-    let key = CacheKey::new(&blob_id, file.language);
+    let key = CacheKey::new(&blob_id, grammar);
     // Already looked up under the known id when the bytes hash to it.
     let lookup = if known.as_ref() == Some(&blob_id) {
         Ok(None)
@@ -157,6 +158,14 @@ fn analyze_blob(
 ) -> (FileResult, usize) {
     let scored = decode(bytes).and_then(|source| match language {
         Language::Python => python::analyze(source, baseline),
+        Language::JavaScript | Language::TypeScript => {
+            javascript::analyze(source, javascript::Dialect::of(language, path)).map(|analysis| {
+                Scored {
+                    analysis,
+                    reused: 0,
+                }
+            })
+        }
     });
     let (outcome, count) = match scored {
         Ok(scored) => {

@@ -13,6 +13,11 @@ use crate::metrics::raw::RawCounts;
 #[serde(rename_all = "lowercase")]
 pub enum Language {
     Python,
+    /// `.js .mjs .cjs .jsx`.
+    JavaScript,
+    /// `.ts .mts .cts .tsx` (TSX with its own grammar); declaration files
+    /// (`.d.ts`, `.d.mts`, `.d.cts`) are not analysed.
+    TypeScript,
 }
 
 impl Language {
@@ -20,6 +25,13 @@ impl Language {
     pub fn from_path(path: &std::path::Path) -> Option<Self> {
         match path.extension()?.to_str()? {
             "py" | "pyi" => Some(Language::Python),
+            "js" | "mjs" | "cjs" | "jsx" => Some(Language::JavaScript),
+            "ts" | "mts" | "cts" => {
+                // Declaration files hold types only: nothing to measure.
+                let stem = path.file_stem()?.to_str()?;
+                (!stem.ends_with(".d")).then_some(Language::TypeScript)
+            }
+            "tsx" => Some(Language::TypeScript),
             _ => None,
         }
     }
@@ -28,6 +40,8 @@ impl Language {
     pub fn name(self) -> &'static str {
         match self {
             Language::Python => "python",
+            Language::JavaScript => "javascript",
+            Language::TypeScript => "typescript",
         }
     }
 }
@@ -56,12 +70,14 @@ pub enum FunctionKind {
 /// Where a unit sits in its file (all 1-based).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Span {
-    /// Line of the definition keyword (`def`, `async`, `class`).
+    /// Line of the definition keyword (`def`, `async`, `class`); for
+    /// JavaScript/TypeScript functions, where ESLint reports the unit.
     pub line: u32,
     /// First decorator line, or `line` when undecorated.
     pub start_line: u32,
     pub end_line: u32,
-    /// Column of the definition keyword, in characters.
+    /// Column of `line`'s position, in characters (UTF-16 code units for
+    /// JavaScript/TypeScript, as ESLint counts).
     pub column: u32,
 }
 
@@ -153,9 +169,18 @@ pub enum AnalysisError {
     TooDeep { limit: usize },
     #[error("cannot read: {message}")]
     Read { message: String },
+    /// Not analysed on purpose: generated, minified code (see
+    /// `lang::javascript::minified`). Reported, but not a failure.
+    #[error("skipped: minified code (line {line} is {length} characters long)")]
+    Minified { line: u32, length: usize },
 }
 
 impl AnalysisError {
+    /// Whether the file counts as a failure (everything but a deliberate skip).
+    pub fn is_failure(&self) -> bool {
+        !matches!(self, AnalysisError::Minified { .. })
+    }
+
     /// The 1-based position the error points at, when it has one.
     pub fn position(&self) -> Option<(u32, u32)> {
         match self {

@@ -1,4 +1,4 @@
-//! The result cache: LMDB (heed), keyed by git blob id, language and a
+//! The result cache: LMDB (heed), keyed by git blob id, grammar and a
 //! fingerprint of everything that changes the numbers.
 //!
 //! Git has already hashed the content, so a lookup needs no re-hashing of
@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use heed::types::Bytes;
 use heed::{CommitOrAbort, Database, Env, EnvOpenOptions, WithoutTls};
 
-use crate::model::{Analysis, AnalysisError, Language};
+use crate::model::{Analysis, AnalysisError};
 
 /// Bumped whenever the encoded value layout changes.
 const FORMAT_VERSION: u8 = 2;
@@ -45,28 +45,28 @@ pub enum CacheError {
     Write(heed::Error),
 }
 
-/// A cache key: blob id, language, fingerprint.
+/// A cache key: blob id and a fingerprint of the build and grammar.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CacheKey(Vec<u8>);
 
 impl CacheKey {
-    /// The key of a blob (hex id) analysed as `language` by this build.
-    pub fn new(blob_id: &str, language: Language) -> CacheKey {
+    /// The key of a blob (hex id) parsed with `grammar` (see
+    /// [`crate::lang::grammar_name`]) by this build.
+    pub fn new(blob_id: &str, grammar: &str) -> CacheKey {
         let mut bytes = Vec::with_capacity(blob_id.len() + 9);
         bytes.extend_from_slice(blob_id.as_bytes());
         bytes.push(b':');
-        bytes.extend_from_slice(&fingerprint(language).to_be_bytes());
+        bytes.extend_from_slice(&fingerprint(grammar).to_be_bytes());
         CacheKey(bytes)
     }
 }
 
 /// FNV-1a over everything that changes a file's numbers: the tool
-/// version, the value format and the language. Stable across platforms.
-fn fingerprint(language: Language) -> u64 {
+/// version, the value format and the grammar. Stable across platforms.
+fn fingerprint(grammar: &str) -> u64 {
     let text = format!(
-        "antipasta {} format {FORMAT_VERSION} {}",
+        "antipasta {} format {FORMAT_VERSION} {grammar}",
         env!("CARGO_PKG_VERSION"),
-        language.name()
     );
     text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
         (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
@@ -351,17 +351,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn keys_differ_by_blob_and_language_and_are_stable() {
-        let a = CacheKey::new("aa", Language::Python);
-        assert_eq!(a, CacheKey::new("aa", Language::Python));
-        assert_ne!(a, CacheKey::new("ab", Language::Python));
+    fn keys_differ_by_blob_and_grammar_and_are_stable() {
+        let a = CacheKey::new("aa", "python");
+        assert_eq!(a, CacheKey::new("aa", "python"));
+        assert_ne!(a, CacheKey::new("ab", "python"));
+        assert_ne!(
+            CacheKey::new("aa", "typescript"),
+            CacheKey::new("aa", "tsx")
+        );
     }
 
     #[test]
     fn round_trips_outcomes() {
         let dir = tempfile::tempdir().expect("tempdir");
         let cache = Cache::open(dir.path()).expect("opens");
-        let key = CacheKey::new("0123", Language::Python);
+        let key = CacheKey::new("0123", "python");
         assert_eq!(cache.get(&key).expect("reads"), None);
         let outcome: CachedOutcome = Err(AnalysisError::Binary);
         cache.put_all(&[(key.clone(), &outcome)]).expect("writes");
@@ -376,7 +380,7 @@ mod tests {
             message: "x".repeat(4000),
         });
         let keys: Vec<CacheKey> = (0..200)
-            .map(|i| CacheKey::new(&format!("{i:040}"), Language::Python))
+            .map(|i| CacheKey::new(&format!("{i:040}"), "python"))
             .collect();
         let entries: Vec<_> = keys.iter().map(|k| (k.clone(), &outcome)).collect();
         cache.put_all(&entries).expect("grows and writes");
@@ -390,7 +394,7 @@ mod tests {
         let cache = Cache::open(dir.path()).expect("opens");
         let outcome: CachedOutcome = Err(AnalysisError::Binary);
         let keys: Vec<CacheKey> = (0..5)
-            .map(|i| CacheKey::new(&format!("{i:040}"), Language::Python))
+            .map(|i| CacheKey::new(&format!("{i:040}"), "python"))
             .collect();
         let entries: Vec<_> = keys.iter().map(|k| (k.clone(), &outcome)).collect();
         cache.put_all(&entries).expect("writes");

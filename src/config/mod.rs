@@ -18,8 +18,16 @@ use serde::Deserialize;
 use crate::model::Language;
 use metric::{Comparison, Metric, Threshold};
 
-/// antipasta 1.x's default ignore patterns.
-pub const DEFAULT_IGNORE_PATTERNS: [&str; 3] = ["**/test_*.py", "**/*_test.py", "**/tests/**"];
+/// antipasta 1.x's default ignore patterns, plus installed packages and the
+/// JavaScript/TypeScript test-file conventions.
+pub const DEFAULT_IGNORE_PATTERNS: [&str; 6] = [
+    "**/test_*.py",
+    "**/*_test.py",
+    "**/tests/**",
+    "**/node_modules/**",
+    "**/__tests__/**",
+    "**/*.{test,spec}.{js,jsx,mjs,cjs,ts,tsx,mts,cts}",
+];
 
 /// The on-disk schema (antipasta 1.x's `.antipasta.yaml`, also used for TOML).
 #[derive(Debug, Default, Deserialize)]
@@ -136,19 +144,24 @@ impl Settings {
             message,
         };
         let defaults = file.defaults.unwrap_or_default();
-        let base = default_thresholds(&defaults);
         let mut thresholds = BTreeMap::new();
-        thresholds.insert(Language::Python, base.clone());
+        for language in [Language::Python, Language::JavaScript, Language::TypeScript] {
+            thresholds.insert(language, default_thresholds(&defaults, language));
+        }
         for entry in file.languages.unwrap_or_default() {
             let language = match entry.name.to_ascii_lowercase().as_str() {
                 "python" => Language::Python,
+                "javascript" => Language::JavaScript,
+                "typescript" => Language::TypeScript,
                 other => {
                     return Err(invalid(format!(
-                        "languages: unknown language '{other}' (supported: python)"
+                        "languages: unknown language '{other}' (supported: python, javascript, typescript)"
                     )))
                 }
             };
-            let list = thresholds.entry(language).or_insert_with(|| base.clone());
+            let list = thresholds
+                .entry(language)
+                .or_insert_with(|| default_thresholds(&defaults, language));
             for metric in entry.metrics {
                 if !metric::is_valid_threshold(metric.threshold) {
                     return Err(invalid(format!(
@@ -222,39 +235,67 @@ impl Settings {
     }
 }
 
-fn default_thresholds(defaults: &Defaults) -> Vec<Threshold> {
-    let mut list = vec![
-        Threshold {
-            metric: Metric::CyclomaticComplexity,
-            comparison: Comparison::Le,
-            value: defaults.max_cyclomatic_complexity.unwrap_or(10.0),
-        },
-        Threshold {
-            metric: Metric::CognitiveComplexity,
-            comparison: Comparison::Le,
-            value: defaults.max_cognitive_complexity.unwrap_or(15.0),
-        },
-        Threshold {
-            metric: Metric::MaintainabilityIndex,
-            comparison: Comparison::Ge,
-            value: defaults.min_maintainability_index.unwrap_or(50.0),
-        },
-        Threshold {
-            metric: Metric::HalsteadVolume,
-            comparison: Comparison::Le,
-            value: defaults.max_halstead_volume.unwrap_or(1000.0),
-        },
-        Threshold {
-            metric: Metric::HalsteadDifficulty,
-            comparison: Comparison::Le,
-            value: defaults.max_halstead_difficulty.unwrap_or(10.0),
-        },
-        Threshold {
-            metric: Metric::HalsteadEffort,
-            comparison: Comparison::Le,
-            value: defaults.max_halstead_effort.unwrap_or(10000.0),
-        },
+/// The thresholds a language starts from. Python gets antipasta 1.x's full
+/// set. The file-level Halstead and maintainability defaults are calibrated
+/// on radon's Python numbers, so JavaScript and TypeScript only get them when
+/// `defaults` sets them explicitly; their complexity limits apply as for Python.
+fn default_thresholds(defaults: &Defaults, language: Language) -> Vec<Threshold> {
+    // (metric, requirement, configured value, built-in value, built-in applies to JS/TS)
+    let table = [
+        (
+            Metric::CyclomaticComplexity,
+            Comparison::Le,
+            defaults.max_cyclomatic_complexity,
+            10.0,
+            true,
+        ),
+        (
+            Metric::CognitiveComplexity,
+            Comparison::Le,
+            defaults.max_cognitive_complexity,
+            15.0,
+            true,
+        ),
+        (
+            Metric::MaintainabilityIndex,
+            Comparison::Ge,
+            defaults.min_maintainability_index,
+            50.0,
+            false,
+        ),
+        (
+            Metric::HalsteadVolume,
+            Comparison::Le,
+            defaults.max_halstead_volume,
+            1000.0,
+            false,
+        ),
+        (
+            Metric::HalsteadDifficulty,
+            Comparison::Le,
+            defaults.max_halstead_difficulty,
+            10.0,
+            false,
+        ),
+        (
+            Metric::HalsteadEffort,
+            Comparison::Le,
+            defaults.max_halstead_effort,
+            10000.0,
+            false,
+        ),
     ];
+    let mut list: Vec<Threshold> = table
+        .into_iter()
+        .filter(|(_, _, configured, _, for_js)| {
+            language == Language::Python || *for_js || configured.is_some()
+        })
+        .map(|(metric, comparison, configured, built_in, _)| Threshold {
+            metric,
+            comparison,
+            value: configured.unwrap_or(built_in),
+        })
+        .collect();
     list.sort_by_key(|t| t.metric);
     list
 }
@@ -490,5 +531,37 @@ mod tests {
             threshold(&settings, Metric::MaintainabilityIndex),
             Some((Comparison::Ge, 30.0))
         );
+    }
+
+    #[test]
+    fn javascript_and_typescript_have_complexity_defaults_and_own_entries() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let toml = "[defaults]\nmax_halstead_volume = 3000\n\n[[languages]]\nname = \"typescript\"\n[[languages.metrics]]\ntype = \"cyclomatic_complexity\"\nthreshold = 7\n";
+        let path = write(dir.path(), ".antipasta.toml", toml);
+        let settings = Settings::resolve(load(&path).expect("parses"), Some(path)).expect("valid");
+        let listed = |language: Language| -> Vec<(Metric, f64)> {
+            settings
+                .thresholds_for(language)
+                .iter()
+                .map(|t| (t.metric, t.value))
+                .collect()
+        };
+        assert_eq!(
+            listed(Language::JavaScript),
+            vec![
+                (Metric::CyclomaticComplexity, 10.0),
+                (Metric::CognitiveComplexity, 15.0),
+                (Metric::HalsteadVolume, 3000.0),
+            ]
+        );
+        assert_eq!(
+            listed(Language::TypeScript),
+            vec![
+                (Metric::CyclomaticComplexity, 7.0),
+                (Metric::CognitiveComplexity, 15.0),
+                (Metric::HalsteadVolume, 3000.0),
+            ]
+        );
+        assert_eq!(listed(Language::Python).len(), 6);
     }
 }

@@ -60,7 +60,10 @@ impl Summary {
                 .map(|a| a.functions.len())
                 .sum(),
             violations: violations.len(),
-            errors: results.iter().filter(|r| r.outcome.is_err()).count(),
+            errors: results
+                .iter()
+                .filter(|r| r.outcome.as_ref().is_err_and(|e| e.is_failure()))
+                .count(),
             cache_hits: 0,
             cache_misses: 0,
             units_scored: 0,

@@ -18,6 +18,7 @@ const ADDED: Style = AnsiColor::Green.on_default();
 const REMOVED: Style = AnsiColor::Red.on_default();
 const MODIFIED: Style = AnsiColor::Yellow.on_default();
 const DIM: Style = Style::new().dimmed();
+const NOTE: Style = AnsiColor::Yellow.on_default().bold();
 
 /// Renders changes (diff mode), violations and file errors; the summary
 /// line unless `quiet`.
@@ -33,6 +34,16 @@ pub fn render(report: &Report, quiet: bool) -> String {
             .changes
             .is_some_and(|changes| changes[index].status == FileStatus::Deleted);
         if let (Err(err), false) = (&result.outcome, deleted) {
+            if !err.is_failure() {
+                // Deliberately skipped files are a note, and only in full output.
+                if !quiet {
+                    out.push_str(&format!(
+                        "{PATH}{}{PATH:#}: {NOTE}note{NOTE:#}: {err}\n",
+                        result.path
+                    ));
+                }
+                continue;
+            }
             let (line, column) = err.position().unwrap_or((1, 1));
             out.push_str(&format!(
                 "{PATH}{}{PATH:#}:{line}:{column}: {ERROR}error{ERROR:#}: {err}\n",
