@@ -9,39 +9,17 @@
 //! `fixtures/KNOWN_DIFFERENCES.md`, and must stay under 0.5 % of the units
 //! of each metric.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use antipasta::engine::analyze_bytes;
 use antipasta::model::{Analysis, AnalysisError, FunctionUnit, Language};
 use serde_json::Value;
 
+mod common;
+use common::conformance::Tally;
+
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/javascript");
-
-/// Per metric: units compared and the mismatches found (`path`, detail).
-#[derive(Default)]
-struct Tally {
-    compared: BTreeMap<&'static str, usize>,
-    mismatches: BTreeMap<&'static str, Vec<(String, String)>>,
-}
-
-impl Tally {
-    fn check(
-        &mut self,
-        metric: &'static str,
-        path: &str,
-        ok: bool,
-        detail: impl FnOnce() -> String,
-    ) {
-        *self.compared.entry(metric).or_default() += 1;
-        if !ok {
-            self.mismatches
-                .entry(metric)
-                .or_default()
-                .push((path.to_owned(), detail()));
-        }
-    }
-}
 
 /// How often antipasta's cyclomatic complexity equals lizard's.
 #[derive(Default)]
@@ -137,20 +115,6 @@ fn compare_file(
     }
 }
 
-/// `path metric` pairs listed in KNOWN_DIFFERENCES.md as "- `path` `metric`: reason".
-fn known_differences() -> HashSet<(String, String)> {
-    let text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/KNOWN_DIFFERENCES.md"),
-    )
-    .unwrap_or_default();
-    text.lines()
-        .filter_map(|line| {
-            let mut ticks = line.strip_prefix("- ")?.split('`').skip(1).step_by(2);
-            Some((ticks.next()?.to_owned(), ticks.next()?.to_owned()))
-        })
-        .collect()
-}
-
 fn language_of(path: &str) -> Language {
     Language::from_path(Path::new(path)).unwrap_or_else(|| panic!("{path}: not JS/TS"))
 }
@@ -212,32 +176,6 @@ fn javascript_corpus_matches_eslint_and_sonarjs() {
         }
     }
 
-    let known = known_differences();
-    let mut unexplained = Vec::new();
-    let mut over_budget = Vec::new();
-    println!(
-        "\n{:<24} {:>8} {:>10} {:>9}",
-        "metric", "units", "mismatch", "match %"
-    );
-    for (metric, compared) in &tally.compared {
-        let mismatches = tally.mismatches.get(metric).map_or(&[][..], Vec::as_slice);
-        let rate = 100.0 * (compared - mismatches.len()) as f64 / *compared as f64;
-        println!(
-            "{metric:<24} {compared:>8} {:>10} {rate:>8.3}%",
-            mismatches.len()
-        );
-        if mismatches.len() as f64 > 0.005 * *compared as f64 {
-            over_budget.push(format!(
-                "{metric}: {} mismatches exceed 0.5 % of {compared} units",
-                mismatches.len()
-            ));
-        }
-        for (path, detail) in mismatches {
-            if !known.contains(&(path.clone(), metric.to_string())) {
-                unexplained.push(format!("{path} {metric}: {detail}"));
-            }
-        }
-    }
     println!(
         "files skipped as minified by both: {}; syntax errors in both: {}",
         agreements.0, agreements.1
@@ -249,17 +187,5 @@ fn javascript_corpus_matches_eslint_and_sonarjs() {
         lizard.equal,
         100.0 * lizard.equal as f64 / lizard.located.max(1) as f64
     );
-    unexplained.extend(disagreements);
-    let shown: Vec<&String> = unexplained.iter().take(60).collect();
-    assert!(
-        unexplained.is_empty() && over_budget.is_empty(),
-        "{}\n{} differences not listed in fixtures/KNOWN_DIFFERENCES.md (first 60):\n{}",
-        over_budget.join("\n"),
-        unexplained.len(),
-        shown
-            .iter()
-            .map(|s| s.as_str())
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
+    tally.assert_within(0.005, disagreements);
 }

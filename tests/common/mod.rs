@@ -2,6 +2,8 @@
 // Each integration test crate compiles this module and uses a subset of it.
 #![allow(dead_code)]
 
+pub mod conformance;
+
 use std::path::Path;
 use std::process::Command;
 

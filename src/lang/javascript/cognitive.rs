@@ -36,6 +36,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::syntax::is_function;
 use crate::lang::tree::Node;
 
 /// SonarJS cognitive complexity of one parsed file.
@@ -58,21 +59,6 @@ pub fn score(root: Node<'_>) -> CognitiveScores {
         functions: rule.functions,
         file_total: non_negative(rule.file_total),
     }
-}
-
-/// Whether `node` is a function the rule scores (`:function` in ESLint).
-fn is_function(node: Node<'_>) -> bool {
-    node.is_named()
-        && matches!(
-            node.kind(),
-            "function_declaration"
-                | "generator_function_declaration"
-                | "function_expression"
-                | "function"
-                | "generator_function"
-                | "arrow_function"
-                | "method_definition"
-        )
 }
 
 /// A function being visited.
