@@ -532,3 +532,28 @@ fn text_output_lists_changed_functions_with_deltas() {
     );
     assert_eq!(output.status.code(), Some(1));
 }
+
+#[test]
+fn a_bare_repository_compares_revisions_only() {
+    let origin = repo();
+    write(origin.path(), "m.py", SIMPLE);
+    commit(origin.path(), "one");
+    write(origin.path(), "m.py", &format!("{SIMPLE}\n\n{BRANCHY}"));
+    commit(origin.path(), "two");
+    let bare = tempfile::tempdir().expect("tempdir");
+    let source = origin.path().to_str().expect("utf-8 path");
+    git(bare.path(), &["clone", "-q", "--bare", source, "."]);
+    let output = diff(bare.path(), &["HEAD~1", "HEAD"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        violations(&json(&output)),
+        vec![("branchy".into(), 4, "new".into())]
+    );
+    let output = diff(bare.path(), &[]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("a bare repository has no worktree"),
+        "{stderr}"
+    );
+}

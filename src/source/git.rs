@@ -89,17 +89,23 @@ impl GitSource {
     /// Finds the repository containing `dir`, honouring `GIT_DIR` and
     /// `GIT_INDEX_FILE` as git hooks set them.
     pub fn discover(dir: &Path) -> Result<Self, GitError> {
-        let in_repository =
+        let has_dot_git =
             std::env::var_os("GIT_DIR").is_some() || super::walk::repository_root(dir).is_some();
-        if !in_repository {
-            return Err(GitError::NotARepository {
-                path: dir.to_owned(),
-            });
-        }
-        let repo = gix::discover_with_environment_overrides(dir).map_err(|err| GitError::Open {
-            path: dir.to_owned(),
-            message: err.to_string(),
-        })?;
+        let repo = match gix::discover_with_environment_overrides(dir) {
+            Ok(repo) => repo,
+            // No `.git` above: a bare repository, or none at all.
+            Err(_) if !has_dot_git => {
+                return Err(GitError::NotARepository {
+                    path: dir.to_owned(),
+                })
+            }
+            Err(err) => {
+                return Err(GitError::Open {
+                    path: dir.to_owned(),
+                    message: err.to_string(),
+                })
+            }
+        };
         let workdir = repo.workdir().map(Path::to_path_buf);
         let common_dir = repo.common_dir().to_path_buf();
         Ok(GitSource {

@@ -61,6 +61,11 @@ fn blobs(files: Vec<GitFile>) -> Vec<SourceFile> {
 /// Tracked files as they are on disk; files changed since staging are
 /// read once to hash them.
 fn worktree_files(git: &GitSource) -> Result<Vec<SourceFile>, String> {
+    if git.workdir().is_none() {
+        return Err("a bare repository has no worktree: name two revisions, \
+                    as in `antipasta diff A B`"
+            .to_owned());
+    }
     let files = git.tracked_worktree_files().map_err(|e| e.to_string())?;
     Ok(files
         .into_iter()
