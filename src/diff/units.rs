@@ -12,6 +12,10 @@ use crate::model::FunctionUnit;
 /// one renamed or moved function.
 const UNIT_SIMILARITY: f32 = 0.5;
 
+/// Above this many (unpaired old × unpaired new) candidates, only exact
+/// text matches pair functions, keeping a wholesale rewrite linear.
+const MAX_SIMILARITY_PAIRS: usize = 10_000;
+
 /// A function with the source text of its lines.
 #[derive(Debug, Clone, Copy)]
 pub struct UnitText<'a> {
@@ -63,6 +67,9 @@ pub fn pair_units(old: &[UnitText<'_>], new: &[UnitText<'_>]) -> UnitPairing {
             old_taken[o] = true;
         }
     }
+    let unpaired_old = old_taken.iter().filter(|taken| !**taken).count();
+    let unpaired_new = partner.iter().filter(|p| p.is_none()).count();
+    let compare_similarity = unpaired_old * unpaired_new <= MAX_SIMILARITY_PAIRS;
     let mut scored = Vec::new();
     for (n, new_unit) in new.iter().enumerate() {
         if partner[n].is_some() {
@@ -74,8 +81,10 @@ pub fn pair_units(old: &[UnitText<'_>], new: &[UnitText<'_>]) -> UnitPairing {
             }
             let ratio = if old_unit.text == new_unit.text {
                 1.0
-            } else {
+            } else if compare_similarity {
                 TextDiff::from_lines(old_unit.text, new_unit.text).ratio()
+            } else {
+                0.0
             };
             if ratio >= UNIT_SIMILARITY {
                 scored.push((ratio, n, o));
