@@ -3,6 +3,7 @@
 pub mod cache;
 pub mod check;
 pub mod config;
+pub mod hook;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -50,6 +51,9 @@ pub enum Command {
     /// Inspect configuration.
     #[command(subcommand)]
     Config(config::ConfigCommand),
+    /// Install git hooks.
+    #[command(subcommand)]
+    Hook(hook::HookCommand),
 }
 
 /// Runs the parsed command, writing data to `out` and diagnostics to `err`.
@@ -58,6 +62,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
         Command::Check(args) => check::run(&args, out, err),
         Command::Config(command) => config::run(&command, out, err),
         Command::Cache(args) => cache::run(&args, out, err),
+        Command::Hook(command) => hook::run(&command, err),
     };
     match result {
         Ok(outcome) => outcome,

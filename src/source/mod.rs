@@ -1,7 +1,9 @@
 //! Where files come from: the filesystem walk for `check`, git (index,
 //! trees, blobs) for `--staged`. Bytes are read on demand through [`Reader`].
+//! Also the repository's hooks directory, for `antipasta hook install`.
 
 pub mod git;
+pub mod hooks;
 pub mod walk;
 
 use std::path::PathBuf;
