@@ -4,7 +4,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 mod common;
-use common::git;
+use common::{git, snapshot};
 
 fn repo() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -30,32 +30,6 @@ fn stdout(output: &Output) -> String {
 
 const SIMPLE: &str = "def f(a):\n    return a\n";
 const BRANCHY: &str = "def f(a, b):\n    if a and b:\n        return a\n    return b\n";
-
-/// Everything git keeps for the worktree and index, to prove nothing changed.
-fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(current) = pending.pop() {
-        for entry in std::fs::read_dir(&current).expect("readable dir") {
-            let path = entry.expect("entry").path();
-            let relative = path
-                .strip_prefix(dir)
-                .expect("inside")
-                .to_string_lossy()
-                .into_owned();
-            if relative.starts_with(".git/") && relative != ".git/index" {
-                continue;
-            }
-            if path.is_dir() {
-                pending.push(path);
-            } else {
-                files.push((relative, std::fs::read(&path).expect("readable file")));
-            }
-        }
-    }
-    files.sort();
-    files
-}
 
 #[test]
 fn first_commit_on_unborn_head_is_judged() {

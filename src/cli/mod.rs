@@ -3,7 +3,9 @@
 pub mod cache;
 pub mod check;
 pub mod config;
+pub mod diff;
 pub mod hook;
+pub mod options;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -46,6 +48,9 @@ pub struct Cli {
 pub enum Command {
     /// Analyse files and fail when a function or file exceeds a threshold.
     Check(check::CheckArgs),
+    /// Judge what changed between two versions: only changed functions are
+    /// scored, and only new or worsened violations fail.
+    Diff(diff::DiffArgs),
     /// Inspect and maintain the result cache.
     Cache(cache::CacheArgs),
     /// Inspect configuration.
@@ -60,6 +65,7 @@ pub enum Command {
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
     let result = match cli.command {
         Command::Check(args) => check::run(&args, out, err),
+        Command::Diff(args) => diff::run(&args, out, err),
         Command::Config(command) => config::run(&command, out, err),
         Command::Cache(args) => cache::run(&args, out, err),
         Command::Hook(command) => hook::run(&command, err),

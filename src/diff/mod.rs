@@ -4,7 +4,13 @@
 //! then by text similarity for renamed or moved functions) and gives each a
 //! status, so the gate can tell new and worsened violations from inherited ones.
 
-use crate::model::FunctionUnit;
+pub mod files;
+pub mod policy;
+pub mod units;
+
+use crate::model::{FileResult, FunctionUnit};
+use crate::source::SourceFile;
+use files::FilePair;
 
 /// How a function changed between the base and the target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,4 +75,71 @@ pub struct FileChange {
     pub functions: Vec<UnitChange>,
     /// Functions of the base version with no counterpart in the target.
     pub removed_functions: Vec<FunctionUnit>,
+}
+
+/// The changed files of a comparison, ready for the gate and the renderers.
+#[derive(Debug, Default)]
+pub struct Comparison {
+    /// The target version of each changed file (a deleted file: its base version).
+    pub results: Vec<FileResult>,
+    /// Parallel to `results`.
+    pub changes: Vec<FileChange>,
+    /// Parallel to `results`: the base version, when there is one.
+    pub base: Vec<Option<FileResult>>,
+}
+
+/// Joins each file pair with its analyses (`old` and `new` are parallel to
+/// `pairs`) and pairs the units of files present on both sides. `text`
+/// reads a version's source text.
+pub fn compare(
+    pairs: &[FilePair],
+    old: Vec<Option<FileResult>>,
+    new: Vec<Option<FileResult>>,
+    text: &dyn Fn(&SourceFile) -> Option<String>,
+) -> Comparison {
+    let mut comparison = Comparison::default();
+    for ((pair, old), new) in pairs.iter().zip(old).zip(new) {
+        let old_path = match (&pair.old, &pair.new) {
+            (Some(before), Some(after)) if before.display != after.display => {
+                Some(before.display.clone())
+            }
+            _ => None,
+        };
+        let old_functions = old
+            .as_ref()
+            .and_then(|r| r.outcome.as_ref().ok())
+            .map_or(&[][..], |a| a.functions.as_slice());
+        let change = match &new {
+            None => FileChange {
+                status: pair.status,
+                old_path,
+                functions: Vec::new(),
+                removed_functions: old_functions.to_vec(),
+            },
+            Some(result) => {
+                let new_functions = result
+                    .outcome
+                    .as_ref()
+                    .map_or(&[][..], |a| a.functions.as_slice());
+                let old_text = pair.old.as_ref().and_then(text).unwrap_or_default();
+                let new_text = pair.new.as_ref().and_then(text).unwrap_or_default();
+                let old_units = units::with_text(&old_text, old_functions);
+                let new_units = units::with_text(&new_text, new_functions);
+                let pairing = units::pair_units(&old_units, &new_units);
+                FileChange {
+                    status: pair.status,
+                    old_path,
+                    functions: pairing.changes,
+                    removed_functions: pairing.removed,
+                }
+            }
+        };
+        let Some(result) = new.or_else(|| old.clone()) else {
+            continue;
+        };
+        comparison.results.push(result);
+        comparison.changes.push(change);
+        comparison.base.push(old);
+    }
+    comparison
 }

@@ -22,6 +22,32 @@ pub enum GitError {
     Head { message: String },
     #[error("cannot read git object {id}: {message}")]
     Object { id: ObjectId, message: String },
+    #[error("unknown revision '{spec}'{hint}")]
+    UnknownRevision { spec: String, hint: Shallow },
+    #[error("'{one}' and '{two}' have no common ancestor{hint}")]
+    NoMergeBase {
+        one: String,
+        two: String,
+        hint: Shallow,
+    },
+}
+
+/// The advice appended to revision errors in a shallow clone, where the
+/// missing history is the likely cause.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shallow(pub bool);
+
+impl std::fmt::Display for Shallow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.0 {
+            f.write_str(
+                " (this is a shallow clone: run `git fetch --unshallow`, \
+                 or use `fetch-depth: 0` with actions/checkout)",
+            )
+        } else {
+            Ok(())
+        }
+    }
 }
 
 /// A file as git stores it: path relative to the repository root and blob id.
@@ -87,17 +113,82 @@ impl GitSource {
     /// prefixes) when any are given. Deletions, intent-to-add entries,
     /// symlinks and submodules are skipped.
     pub fn staged(&self, pathspecs: &[String]) -> Result<Staged, GitError> {
+        let head = head_tree_blobs(&self.repo.to_thread_local())?;
+        let mut staged = self.index_files()?;
+        staged
+            .unmerged
+            .retain(|path| matches_pathspec(path, pathspecs));
+        staged.files.retain(|file| {
+            matches_pathspec(&file.path, pathspecs) && head.get(&file.path) != Some(&file.blob)
+        });
+        Ok(staged)
+    }
+
+    /// Whether HEAD names a branch with no commit yet (a new repository).
+    pub fn head_is_unborn(&self) -> bool {
+        self.repo
+            .to_thread_local()
+            .head()
+            .is_ok_and(|head| head.is_unborn())
+    }
+
+    /// The commit a revision names (`HEAD~1`, a branch, a tag, an id).
+    pub fn resolve_commit(&self, spec: &str) -> Result<ObjectId, GitError> {
+        let repo = self.repo.to_thread_local();
+        let unknown = || GitError::UnknownRevision {
+            spec: spec.to_owned(),
+            hint: Shallow(repo.is_shallow().unwrap_or(false)),
+        };
+        let object = repo
+            .rev_parse_single(spec)
+            .map_err(|_| unknown())?
+            .object()
+            .map_err(|_| unknown())?;
+        let commit = object.peel_to_commit().map_err(|_| unknown())?;
+        Ok(commit.id)
+    }
+
+    /// The best common ancestor of two commits (what `A...B` compares from).
+    pub fn merge_base(
+        &self,
+        (one_spec, one): (&str, ObjectId),
+        (two_spec, two): (&str, ObjectId),
+    ) -> Result<ObjectId, GitError> {
+        let repo = self.repo.to_thread_local();
+        let base = repo.merge_base(one, two).ok().flatten();
+        base.map(|id| id.detach())
+            .ok_or_else(|| GitError::NoMergeBase {
+                one: one_spec.to_owned(),
+                two: two_spec.to_owned(),
+                hint: Shallow(repo.is_shallow().unwrap_or(false)),
+            })
+    }
+
+    /// Every analysable file in a commit's tree.
+    pub fn commit_files(&self, commit: ObjectId) -> Result<Vec<GitFile>, GitError> {
+        let repo = self.repo.to_thread_local();
+        let object_error = |e: &dyn std::fmt::Display| GitError::Object {
+            id: commit,
+            message: e.to_string(),
+        };
+        let tree_id = repo
+            .find_commit(commit)
+            .map_err(|e| object_error(&e))?
+            .tree_id()
+            .map_err(|e| object_error(&e))?;
+        let blobs = tree_blobs(&repo, tree_id.detach()).map_err(|e| object_error(&e))?;
+        Ok(analysable(blobs))
+    }
+
+    /// Every analysable file staged in the index (unmerged paths apart).
+    pub fn index_files(&self) -> Result<Staged, GitError> {
         let repo = self.repo.to_thread_local();
         let index = repo.index_or_empty().map_err(|e| GitError::Index {
             message: e.to_string(),
         })?;
-        let head = head_tree_blobs(&repo)?;
         let mut staged = Staged::default();
         for entry in index.entries() {
             let path = entry.path(&index).to_str_lossy().into_owned();
-            if !matches_pathspec(&path, pathspecs) {
-                continue;
-            }
             if entry.stage() != gix::index::entry::Stage::Unconflicted {
                 if staged.unmerged.last() != Some(&path) {
                     staged.unmerged.push(path);
@@ -109,9 +200,6 @@ impl GitSource {
                     .flags
                     .contains(gix::index::entry::Flags::INTENT_TO_ADD)
             {
-                continue;
-            }
-            if head.get(path.as_str()) == Some(&entry.id) {
                 continue;
             }
             if let Some(language) = Language::from_path(Path::new(&path)) {
@@ -189,21 +277,52 @@ fn head_tree_blobs(repo: &gix::Repository) -> Result<HashMap<String, ObjectId>, 
         message: e.to_string(),
     };
     let tree_id = repo.head_tree_id_or_empty().map_err(|e| head_error(&e))?;
-    let tree = repo.find_tree(tree_id).map_err(|e| head_error(&e))?;
+    Ok(tree_blobs(repo, tree_id.detach())
+        .map_err(|e| head_error(&e))?
+        .into_iter()
+        .collect())
+}
+
+/// (path, blob id) of every regular file in a tree, recursively.
+fn tree_blobs(
+    repo: &gix::Repository,
+    tree_id: ObjectId,
+) -> Result<Vec<(String, ObjectId)>, Box<dyn std::error::Error + Send + Sync>> {
+    let tree = repo.find_tree(tree_id)?;
     let mut recorder = gix::traverse::tree::Recorder::default();
-    tree.traverse()
-        .breadthfirst(&mut recorder)
-        .map_err(|e| head_error(&e))?;
+    tree.traverse().breadthfirst(&mut recorder)?;
     Ok(recorder
         .records
         .into_iter()
-        .filter(|entry| entry.mode.is_blob())
+        .filter(|entry| {
+            matches!(
+                entry.mode.kind(),
+                gix::object::tree::EntryKind::Blob | gix::object::tree::EntryKind::BlobExecutable
+            )
+        })
         .map(|entry| (entry.filepath.to_str_lossy().into_owned(), entry.oid))
         .collect())
 }
 
+/// The files antipasta analyses among (path, blob id) pairs, sorted by path.
+fn analysable(blobs: Vec<(String, ObjectId)>) -> Vec<GitFile> {
+    let mut files: Vec<GitFile> = blobs
+        .into_iter()
+        .filter_map(|(path, blob)| {
+            let language = Language::from_path(Path::new(&path))?;
+            Some(GitFile {
+                path,
+                blob,
+                language,
+            })
+        })
+        .collect();
+    files.sort();
+    files
+}
+
 /// Whether `path` is one of `pathspecs` or lies under one (all when empty).
-fn matches_pathspec(path: &str, pathspecs: &[String]) -> bool {
+pub fn matches_pathspec(path: &str, pathspecs: &[String]) -> bool {
     pathspecs.is_empty()
         || pathspecs.iter().any(|spec| {
             let spec = spec.trim_end_matches('/');

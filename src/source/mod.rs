@@ -1,9 +1,10 @@
 //! Where files come from: the filesystem walk for `check`, git (index,
-//! trees, blobs) for `--staged`. Bytes are read on demand through [`Reader`].
+//! trees, blobs) for `--staged` and `diff`. Bytes are read on demand through [`Reader`].
 //! Also the repository's hooks directory, for `antipasta hook install`.
 
 pub mod git;
 pub mod hooks;
+pub mod snapshot;
 pub mod walk;
 
 use std::path::PathBuf;

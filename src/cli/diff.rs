@@ -1,0 +1,171 @@
+//! `antipasta diff [REV [REV]] [--staged] [-- PATHS…]`: judges what changed.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::options::{normalize, AnalysisOptions};
+use super::Outcome;
+use crate::diff::files::pair_files;
+use crate::diff::policy::{classify, FailOn};
+use crate::diff::{compare, FileStatus};
+use crate::gate::evaluate;
+use crate::model::FileResult;
+use crate::report::{render, Report, Summary};
+use crate::source::git::{matches_pathspec, GitSource};
+use crate::source::snapshot::Snapshot;
+use crate::source::walk::display_path;
+use crate::source::{Reader, SourceFile};
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// What to compare, as with git diff: nothing (HEAD vs worktree), REV
+    /// (REV vs worktree), REV1 REV2, REV1..REV2, or REV1...REV2 (from their
+    /// merge base: what a branch changed).
+    #[arg(value_name = "REV", num_args = 0..=2)]
+    pub revisions: Vec<String>,
+    /// Compare REV (default HEAD) with the staged content instead of the worktree.
+    #[arg(long, visible_alias = "cached")]
+    pub staged: bool,
+    /// Which violations fail the run: in new functions only, also in
+    /// functions that got worse, or any in a changed function.
+    #[arg(long, value_enum, default_value_t = FailOn::Worsened)]
+    pub fail_on: FailOn,
+    /// Only these files or directories (after `--`).
+    #[arg(last = true, value_name = "PATHS")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub options: AnalysisOptions,
+}
+
+pub fn run(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcome, String> {
+    let cwd =
+        std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
+    let options = &args.options;
+    let settings = options.settings(&cwd)?;
+    let git = GitSource::discover(&cwd).map_err(|e| format!("diff needs a git repository: {e}"))?;
+    let (base, target) = snapshots(args, &git)?;
+    let pathspecs = pathspecs(args, &git, &cwd);
+    let list = |snapshot: Snapshot| -> Result<Vec<SourceFile>, String> {
+        let mut files = snapshot.files(&git, &settings)?;
+        files.retain(|file| matches_pathspec(&file.display, &pathspecs));
+        Ok(files)
+    };
+    let reader = Reader::Git(&git);
+    let text = |file: &SourceFile| -> Option<String> {
+        let bytes = reader.read(file).ok()?;
+        let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
+        String::from_utf8(bytes.to_vec()).ok()
+    };
+    let pairs = pair_files(list(base)?, list(target)?, &text);
+
+    // Both versions of every changed file, analysed in one parallel run.
+    let old_files: Vec<SourceFile> = pairs.iter().filter_map(|p| p.old.clone()).collect();
+    let new_files: Vec<SourceFile> = pairs.iter().filter_map(|p| p.new.clone()).collect();
+    let all: Vec<SourceFile> = old_files.iter().chain(&new_files).cloned().collect();
+    let cache = options.open_cache(&settings, Some(&git), err);
+    let run = options.analyze(&all, &reader, cache.as_ref(), &settings, err)?;
+    let mut analysed = run.results.into_iter();
+    let mut old_results: Vec<Option<FileResult>> = Vec::new();
+    for pair in &pairs {
+        old_results.push(pair.old.as_ref().and_then(|_| analysed.next()));
+    }
+    let new_results: Vec<Option<FileResult>> = pairs
+        .iter()
+        .map(|pair| pair.new.as_ref().and_then(|_| analysed.next()))
+        .collect();
+    let comparison = compare(&pairs, old_results, new_results, &text);
+
+    let targets: Vec<FileResult> = comparison
+        .results
+        .iter()
+        .zip(&comparison.changes)
+        .filter(|(_, change)| change.status != FileStatus::Deleted)
+        .map(|(result, _)| result.clone())
+        .collect();
+    let violations = classify(
+        evaluate(&targets, &settings),
+        &comparison.results,
+        &comparison.changes,
+        &comparison.base,
+    );
+    let failing = violations
+        .iter()
+        .filter(|v| v.change.is_some_and(|change| args.fail_on.fails(change)))
+        .count();
+    let summary = Summary::of(&targets, &violations).with_run(
+        run.cache_hits,
+        run.cache_misses,
+        run.units_scored,
+    );
+    let summary = Summary {
+        files: comparison.results.len(),
+        ..summary
+    };
+    let report = Report {
+        results: &comparison.results,
+        changes: Some(&comparison.changes),
+        violations: &violations,
+        summary,
+    };
+    let rendered = render(&report, options.format, options.quiet);
+    out.write_all(rendered.as_bytes())
+        .map_err(|e| format!("cannot write output: {e}"))?;
+    Ok(if failing > 0 || summary.errors > 0 {
+        Outcome::Failed
+    } else {
+        Outcome::Clean
+    })
+}
+
+/// The base and target versions the revision arguments name.
+fn snapshots(args: &DiffArgs, git: &GitSource) -> Result<(Snapshot, Snapshot), String> {
+    let commit = |spec: &str| -> Result<Snapshot, String> {
+        if spec == "HEAD" && git.head_is_unborn() {
+            return Ok(Snapshot::Empty);
+        }
+        git.resolve_commit(spec)
+            .map(Snapshot::Commit)
+            .map_err(|e| e.to_string())
+    };
+    let or_head = |spec: &str| if spec.is_empty() { "HEAD" } else { spec }.to_owned();
+    let target_side = if args.staged {
+        Snapshot::Index
+    } else {
+        Snapshot::Worktree
+    };
+    match args.revisions.as_slice() {
+        [] => Ok((commit("HEAD")?, target_side)),
+        [range] if range.contains("...") => {
+            let (one, two) = range.split_once("...").unwrap_or_default();
+            let (one, two) = (or_head(one), or_head(two));
+            let one_id = git.resolve_commit(&one).map_err(|e| e.to_string())?;
+            let two_id = git.resolve_commit(&two).map_err(|e| e.to_string())?;
+            let base = git
+                .merge_base((&one, one_id), (&two, two_id))
+                .map_err(|e| e.to_string())?;
+            Ok((Snapshot::Commit(base), Snapshot::Commit(two_id)))
+        }
+        [range] if range.contains("..") => {
+            let (one, two) = range.split_once("..").unwrap_or_default();
+            Ok((commit(&or_head(one))?, commit(&or_head(two))?))
+        }
+        [rev] => Ok((commit(rev)?, target_side)),
+        [one, two] if !args.staged => Ok((commit(one)?, commit(two)?)),
+        _ => Err("--staged compares one revision with the index; give at most one".to_owned()),
+    }
+}
+
+/// The `-- PATHS` as repository-relative pathspecs.
+fn pathspecs(args: &DiffArgs, git: &GitSource, cwd: &std::path::Path) -> Vec<String> {
+    let Some(root) = git.workdir() else {
+        return Vec::new();
+    };
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let cwd = cwd.canonicalize().unwrap_or_else(|_| cwd.to_path_buf());
+    args.paths
+        .iter()
+        .map(|path| display_path(&normalize(&cwd.join(path)), &root))
+        .collect()
+}
