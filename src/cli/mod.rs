@@ -4,6 +4,7 @@ pub mod cache;
 pub mod check;
 pub mod config;
 pub mod diff;
+pub mod hook;
 pub mod options;
 
 use std::io::Write;
@@ -55,6 +56,9 @@ pub enum Command {
     /// Inspect configuration.
     #[command(subcommand)]
     Config(config::ConfigCommand),
+    /// Install git hooks.
+    #[command(subcommand)]
+    Hook(hook::HookCommand),
 }
 
 /// Runs the parsed command, writing data to `out` and diagnostics to `err`.
@@ -64,6 +68,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
         Command::Diff(args) => diff::run(&args, out, err),
         Command::Config(command) => config::run(&command, out, err),
         Command::Cache(args) => cache::run(&args, out, err),
+        Command::Hook(command) => hook::run(&command, err),
     };
     match result {
         Ok(outcome) => outcome,

@@ -1,7 +1,9 @@
 //! Where files come from: the filesystem walk for `check`, git (index,
 //! trees, blobs) for `--staged` and `diff`. Bytes are read on demand through [`Reader`].
+//! Also the repository's hooks directory, for `antipasta hook install`.
 
 pub mod git;
+pub mod hooks;
 pub mod snapshot;
 pub mod walk;
 
