@@ -72,6 +72,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
         changes: None,
         violations: &violations,
         summary,
+        fail_on: None,
     };
     let rendered = render(&report, options.format, options.quiet);
     out.write_all(rendered.as_bytes())

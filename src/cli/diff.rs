@@ -125,6 +125,7 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
         changes: Some(&comparison.changes),
         violations: &violations,
         summary,
+        fail_on: Some(args.fail_on),
     };
     let rendered = render(&report, options.format, options.quiet);
     out.write_all(rendered.as_bytes())
