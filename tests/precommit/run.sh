@@ -102,6 +102,7 @@ git init -q -b main "$repo"
 git init -q --bare -b main "$remote"
 git -C "$repo" remote add origin "$remote"
 cat >"$repo/.pre-commit-config.yaml" <<EOF
+default_install_hook_types: [pre-commit, pre-push]
 repos:
   - repo: $root
     rev: $rev
@@ -109,7 +110,9 @@ repos:
       - id: antipasta
       - id: antipasta-diff
 EOF
-(cd "$repo" && "$pre_commit" install -t pre-commit -t pre-push >/dev/null)
+(cd "$repo" && "$pre_commit" install >/dev/null)
+check "pre-commit install set up both hook types" \
+    test -f "$repo/.git/hooks/pre-commit" -a -f "$repo/.git/hooks/pre-push"
 echo "== pre-commit install-hooks (the first run builds antipasta with cargo install: minutes)"
 start=$(date +%s)
 (cd "$repo" && "$pre_commit" install-hooks)
@@ -190,8 +193,16 @@ if run git push origin main; then fail "a push adding a violation is refused"; e
     check "a push adding a violation is refused, naming it as new" \
         output_has "c.py:1:1: cyclomatic_complexity 12 (limit <= 10) in busy [new]"
     check "  with the hook's explanation" output_has "antipasta-diff: the pushed commits"
+    check "  and the commit hook (stages: pre-commit) did not run at pre-push" \
+        sh -c "! grep -q 'complexity gate' '$scratch/out'"
 fi
 check "  and the remote is unchanged" test "$(remote_head main)" = "$pushed"
+if run "$pre_commit" run antipasta-diff --hook-stage pre-push --from-ref "$pushed" --to-ref HEAD; then
+    fail "pre-commit run --from-ref/--to-ref (as in CI) refuses the same range"
+else
+    check "pre-commit run --from-ref/--to-ref (as in CI) refuses the same range" \
+        output_has "c.py:1:1: cyclomatic_complexity 12 (limit <= 10) in busy [new]"
+fi
 
 git -C "$repo" reset -q --hard HEAD~1
 printf 'def helper(a):\n    return a\n' >"$repo/d.py"
