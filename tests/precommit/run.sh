@@ -112,7 +112,7 @@ repos:
 EOF
 (cd "$repo" && "$pre_commit" install >/dev/null)
 check "pre-commit install set up both hook types" \
-    test -f "$repo/.git/hooks/pre-commit" -a -f "$repo/.git/hooks/pre-push"
+    sh -c 'test -f "$1/pre-commit" && test -f "$1/pre-push"' - "$repo/.git/hooks"
 echo "== pre-commit install-hooks (the first run builds antipasta with cargo install: minutes)"
 start=$(date +%s)
 (cd "$repo" && "$pre_commit" install-hooks)
@@ -136,7 +136,9 @@ git -C "$repo" add a.py
 check "a simple function commits" commit simple
 check "  and the commit is there" test "$(commits)" = $((before + 1))
 
-# Partially staged: simple staged, busy in the worktree only.
+# Partially staged: simple staged, busy in the worktree only. (pre-commit
+# also stashes unstaged changes while its hooks run; antipasta reads the
+# index either way.)
 printf 'def simple(a):\n    return a\n\n\ndef other(b):\n    return b\n' >"$repo/a.py"
 git -C "$repo" add a.py
 busy_py busy >"$repo/a.py"
