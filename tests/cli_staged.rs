@@ -99,6 +99,31 @@ fn deletions_and_intent_to_add_are_skipped_and_paths_restrict() {
 }
 
 #[test]
+fn a_file_named_exactly_is_judged_as_staged_even_when_unchanged() {
+    // `pre-commit run --all-files` names every file, staged changes or not.
+    let dir = repo();
+    std::fs::write(dir.path().join("old.py"), BRANCHY).expect("write");
+    std::fs::create_dir(dir.path().join("pkg")).expect("mkdir");
+    std::fs::write(dir.path().join("pkg/inner.py"), BRANCHY).expect("write");
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-qm", "init"]);
+    let output = check(dir.path(), &["-t", "cyc=2", "-q", "old.py"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).starts_with("old.py:1:1: cyclomatic_complexity 3"),
+        "{}",
+        stdout(&output)
+    );
+    // A directory (or no path) still means "what this commit changes".
+    let output = check(dir.path(), &["-t", "cyc=2", "-q", "pkg"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert_eq!(
+        check(dir.path(), &["-t", "cyc=2", "-q"]).status.code(),
+        Some(0)
+    );
+}
+
+#[test]
 fn unmerged_paths_are_reported_clearly() {
     let dir = repo();
     std::fs::write(dir.path().join("a.py"), SIMPLE).expect("write");

@@ -127,7 +127,9 @@ impl GitSource {
 
     /// Staged files whose content differs from HEAD (all of them on an unborn
     /// HEAD), limited to `pathspecs` (repository-relative paths or directory
-    /// prefixes) when any are given. Deletions, intent-to-add entries,
+    /// prefixes) when any are given. A file a pathspec names exactly is
+    /// listed as staged even when it equals HEAD (`pre-commit run
+    /// --all-files` names every file). Deletions, intent-to-add entries,
     /// symlinks and submodules are skipped.
     pub fn staged(&self, pathspecs: &[String]) -> Result<Staged, GitError> {
         let head = head_tree_blobs(&self.repo.to_thread_local())?;
@@ -136,7 +138,10 @@ impl GitSource {
             .unmerged
             .retain(|path| matches_pathspec(path, pathspecs));
         staged.files.retain(|file| {
-            matches_pathspec(&file.path, pathspecs) && head.get(&file.path) != Some(&file.blob)
+            let named = pathspecs.iter().any(|spec| *spec == file.path);
+            named
+                || (matches_pathspec(&file.path, pathspecs)
+                    && head.get(&file.path) != Some(&file.blob))
         });
         Ok(staged)
     }

@@ -216,6 +216,14 @@ git -C "$repo" commit -q --no-verify -m "touch legacy.py, add d.py"
 check "a push adding no new or worse violation is let through" run git push origin main
 check "  and reaches the remote" test "$(remote_head main)" = "$(git -C "$repo" rev-parse HEAD)"
 
+# `--all-files` names every file: committed ones are judged as staged too.
+if run "$pre_commit" run antipasta --all-files; then
+    fail "pre-commit run --all-files judges committed files"
+else
+    check "pre-commit run --all-files judges committed files (legacy.py refused)" \
+        output_has "legacy.py:1:1: cyclomatic_complexity 12 (limit <= 10) in legacy"
+fi
+
 # A new branch: pre-commit sets FROM to the parent of its first new commit.
 git -C "$repo" checkout -q -b feature
 busy_py featured >"$repo/e.py"
