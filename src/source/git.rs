@@ -138,7 +138,7 @@ impl GitSource {
             .unmerged
             .retain(|path| matches_pathspec(path, pathspecs));
         staged.files.retain(|file| {
-            let named = pathspecs.iter().any(|spec| *spec == file.path);
+            let named = pathspecs.contains(&file.path);
             named
                 || (matches_pathspec(&file.path, pathspecs)
                     && head.get(&file.path) != Some(&file.blob))
