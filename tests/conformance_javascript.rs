@@ -10,14 +10,14 @@
 //! of each metric.
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use antipasta::engine::analyze_bytes;
 use antipasta::model::{Analysis, AnalysisError, FunctionUnit, Language};
 use serde_json::Value;
 
 mod common;
-use common::conformance::Tally;
+use common::conformance::{each_expected_file, Tally};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/javascript");
 
@@ -121,60 +121,34 @@ fn language_of(path: &str) -> Language {
 
 #[test]
 fn javascript_corpus_matches_eslint_and_sonarjs() {
-    let expected_dir = PathBuf::from(FIXTURES).join("expected");
-    let mut documents: Vec<PathBuf> = std::fs::read_dir(&expected_dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", expected_dir.display()))
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    documents.sort();
-    assert!(
-        !documents.is_empty(),
-        "no expected outputs in {}",
-        expected_dir.display()
-    );
-
     let mut tally = Tally::default();
     let mut lizard = LizardAgreement::default();
     let mut agreements = (0usize, 0usize);
     let mut disagreements = Vec::new();
-    for document in &documents {
-        let package = document
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or("")
-            .to_owned();
-        let corpus = PathBuf::from(FIXTURES).join("corpus").join(&package);
-        assert!(
-            corpus.is_dir(),
-            "corpus {} is missing: run fixtures/javascript/fetch_corpus.sh first",
-            corpus.display()
+    each_expected_file(Path::new(FIXTURES), |file| {
+        let (relative, path, expected, bytes) = (
+            file.relative,
+            file.path.as_str(),
+            file.expected,
+            file.bytes.as_slice(),
         );
-        let text = std::fs::read_to_string(document).expect("expected output readable");
-        let parsed: Value = serde_json::from_str(&text).expect("expected output is JSON");
-        for expected in parsed["files"].as_array().into_iter().flatten() {
-            let relative = expected["path"].as_str().unwrap_or("");
-            let path = format!("{package}/{relative}");
-            let bytes =
-                std::fs::read(corpus.join(relative)).unwrap_or_else(|e| panic!("{path}: {e}"));
-            let result = analyze_bytes(&path, language_of(relative), &bytes);
-            let skipped = expected["skipped"].is_string();
-            let failed = expected["error"].is_object();
-            match (&result.outcome, skipped, failed) {
-                (Ok(analysis), false, false) => {
-                    compare_file(&mut tally, &mut lizard, &path, analysis, expected)
-                }
-                (Err(AnalysisError::Minified { .. }), true, _) => agreements.0 += 1,
-                (Err(AnalysisError::Syntax { .. }), _, true) => agreements.1 += 1,
-                (outcome, _, _) => disagreements.push(format!(
-                    "{path}: ours {:?}, reference skipped {} error {}",
-                    outcome.as_ref().err(),
-                    expected["skipped"],
-                    expected["error"]
-                )),
+        let result = analyze_bytes(path, language_of(relative), bytes);
+        let skipped = expected["skipped"].is_string();
+        let failed = expected["error"].is_object();
+        match (&result.outcome, skipped, failed) {
+            (Ok(analysis), false, false) => {
+                compare_file(&mut tally, &mut lizard, path, analysis, expected)
             }
+            (Err(AnalysisError::Minified { .. }), true, _) => agreements.0 += 1,
+            (Err(AnalysisError::Syntax { .. }), _, true) => agreements.1 += 1,
+            (outcome, _, _) => disagreements.push(format!(
+                "{path}: ours {:?}, reference skipped {} error {}",
+                outcome.as_ref().err(),
+                expected["skipped"],
+                expected["error"]
+            )),
         }
-    }
+    });
 
     println!(
         "files skipped as minified by both: {}; syntax errors in both: {}",

@@ -8,7 +8,7 @@
 //! of the units of each metric.
 
 use std::collections::HashSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use antipasta::engine::analyze_bytes;
 use antipasta::metrics::halstead::HalsteadReport;
@@ -16,7 +16,7 @@ use antipasta::model::{Analysis, Language};
 use serde_json::Value;
 
 mod common;
-use common::conformance::Tally;
+use common::conformance::{each_expected_file, Tally};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/python");
 
@@ -236,52 +236,21 @@ fn compare_file(tally: &mut Tally, path: &str, analysis: &Analysis, expected: &V
 
 #[test]
 fn python_corpus_matches_radon_and_complexipy() {
-    let expected_dir = PathBuf::from(FIXTURES).join("expected");
-    let mut documents: Vec<PathBuf> = std::fs::read_dir(&expected_dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", expected_dir.display()))
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    documents.sort();
-    assert!(
-        !documents.is_empty(),
-        "no expected outputs in {}",
-        expected_dir.display()
-    );
-
     let mut tally = Tally::default();
     let mut error_agreement = (0usize, Vec::new());
-    for document in &documents {
-        let package = document
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or("")
-            .to_owned();
-        let corpus = PathBuf::from(FIXTURES).join("corpus").join(&package);
-        assert!(
-            corpus.is_dir(),
-            "corpus {} is missing: run fixtures/python/fetch_corpus.sh first",
-            corpus.display()
-        );
-        let text = std::fs::read_to_string(document).expect("expected output readable");
-        let parsed: Value = serde_json::from_str(&text).expect("expected output is JSON");
-        for expected in parsed["files"].as_array().into_iter().flatten() {
-            let relative = expected["path"].as_str().unwrap_or("");
-            let path = format!("{package}/{relative}");
-            let bytes =
-                std::fs::read(corpus.join(relative)).unwrap_or_else(|e| panic!("{path}: {e}"));
-            let result = analyze_bytes(&path, Language::Python, &bytes);
-            match (&result.outcome, expected["error"].is_null()) {
-                (Ok(analysis), true) => compare_file(&mut tally, &path, analysis, expected),
-                (Err(_), false) => error_agreement.0 += 1,
-                (outcome, _) => error_agreement.1.push(format!(
-                    "{path}: ours {:?}, reference error {}",
-                    outcome.as_ref().err(),
-                    expected["error"]
-                )),
-            }
+    each_expected_file(Path::new(FIXTURES), |file| {
+        let (path, expected, bytes) = (file.path.as_str(), file.expected, file.bytes.as_slice());
+        let result = analyze_bytes(path, Language::Python, bytes);
+        match (&result.outcome, expected["error"].is_null()) {
+            (Ok(analysis), true) => compare_file(&mut tally, path, analysis, expected),
+            (Err(_), false) => error_agreement.0 += 1,
+            (outcome, _) => error_agreement.1.push(format!(
+                "{path}: ours {:?}, reference error {}",
+                outcome.as_ref().err(),
+                expected["error"]
+            )),
         }
-    }
+    });
 
     println!(
         "files where both sides report a syntax error: {}",

@@ -87,3 +87,58 @@ fn known_differences() -> HashSet<(String, String)> {
         })
         .collect()
 }
+
+/// One corpus file with the reference tools' expected output for it.
+pub struct ExpectedFile<'a> {
+    /// Path inside its package (as the expected document names it).
+    pub relative: &'a str,
+    /// `package/relative`: how mismatches and KNOWN_DIFFERENCES name it.
+    pub path: String,
+    pub expected: &'a serde_json::Value,
+    pub bytes: Vec<u8>,
+}
+
+/// Calls `visit` for every file of every `expected/<package>.json` under
+/// `fixtures`, reading its bytes from `corpus/<package>/`.
+pub fn each_expected_file(fixtures: &Path, mut visit: impl FnMut(ExpectedFile<'_>)) {
+    let expected_dir = fixtures.join("expected");
+    let mut documents: Vec<std::path::PathBuf> = std::fs::read_dir(&expected_dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", expected_dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    documents.sort();
+    assert!(
+        !documents.is_empty(),
+        "no expected outputs in {}",
+        expected_dir.display()
+    );
+    for document in &documents {
+        let package = document
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("")
+            .to_owned();
+        let corpus = fixtures.join("corpus").join(&package);
+        assert!(
+            corpus.is_dir(),
+            "corpus {} is missing: run fixtures/fetch.sh first",
+            corpus.display()
+        );
+        let text = std::fs::read_to_string(document).expect("expected output readable");
+        let parsed: serde_json::Value =
+            serde_json::from_str(&text).expect("expected output is JSON");
+        for expected in parsed["files"].as_array().into_iter().flatten() {
+            let relative = expected["path"].as_str().unwrap_or("");
+            let path = format!("{package}/{relative}");
+            let bytes =
+                std::fs::read(corpus.join(relative)).unwrap_or_else(|e| panic!("{path}: {e}"));
+            visit(ExpectedFile {
+                relative,
+                path,
+                expected,
+                bytes,
+            });
+        }
+    }
+}
