@@ -124,6 +124,31 @@ fn a_file_named_exactly_is_judged_as_staged_even_when_unchanged() {
 }
 
 #[test]
+fn unchanged_directories_are_skipped_by_the_index_cache_tree() {
+    // After a commit git's index carries a valid cache tree; staging one
+    // file invalidates only its directory chain.
+    let dir = repo();
+    for sub in ["a", "a/deep", "b", "c"] {
+        std::fs::create_dir_all(dir.path().join(sub)).expect("mkdir");
+        std::fs::write(dir.path().join(sub).join("m.py"), BRANCHY).expect("write");
+    }
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-qm", "init"]);
+    let output = check(dir.path(), &["-t", "cyc=2", "-q"]);
+    assert_eq!(stdout(&output), "", "nothing staged");
+    std::fs::write(dir.path().join("a/deep/m.py"), format!("{BRANCHY}\n")).expect("write");
+    std::fs::write(dir.path().join("c/m.py"), format!("{BRANCHY}\n\n")).expect("write");
+    git(dir.path(), &["add", "a/deep/m.py", "c/m.py"]);
+    let output = check(dir.path(), &["-t", "cyc=2", "-q"]);
+    let text = stdout(&output);
+    let paths: Vec<&str> = text
+        .lines()
+        .map(|l| l.split(':').next().unwrap_or(""))
+        .collect();
+    assert_eq!(paths, vec!["a/deep/m.py", "c/m.py"], "{text}");
+}
+
+#[test]
 fn unmerged_paths_are_reported_clearly() {
     let dir = repo();
     std::fs::write(dir.path().join("a.py"), SIMPLE).expect("write");

@@ -132,16 +132,16 @@ impl GitSource {
     /// --all-files` names every file). Deletions, intent-to-add entries,
     /// symlinks and submodules are skipped.
     pub fn staged(&self, pathspecs: &[String]) -> Result<Staged, GitError> {
-        let head = head_tree_blobs(&self.repo.to_thread_local())?;
-        let mut staged = self.index_files()?;
+        let repo = self.repo.to_thread_local();
+        let index = open_index(&repo)?;
+        let head = HeadComparison::new(&repo, index.tree())?;
+        let mut staged = index_listing(&index);
         staged
             .unmerged
             .retain(|path| matches_pathspec(path, pathspecs));
         staged.files.retain(|file| {
-            let named = pathspecs.contains(&file.path);
-            named
-                || (matches_pathspec(&file.path, pathspecs)
-                    && head.get(&file.path) != Some(&file.blob))
+            pathspecs.contains(&file.path)
+                || (matches_pathspec(&file.path, pathspecs) && head.differs(&file.path, file.blob))
         });
         Ok(staged)
     }
@@ -205,35 +205,7 @@ impl GitSource {
     /// Every analysable file staged in the index (unmerged paths apart).
     pub fn index_files(&self) -> Result<Staged, GitError> {
         let repo = self.repo.to_thread_local();
-        let index = repo.index_or_empty().map_err(|e| GitError::Index {
-            message: e.to_string(),
-        })?;
-        let mut staged = Staged::default();
-        for entry in index.entries() {
-            let path = entry.path(&index).to_str_lossy().into_owned();
-            if entry.stage() != gix::index::entry::Stage::Unconflicted {
-                if staged.unmerged.last() != Some(&path) {
-                    staged.unmerged.push(path);
-                }
-                continue;
-            }
-            if !is_regular_file(entry)
-                || entry
-                    .flags
-                    .contains(gix::index::entry::Flags::INTENT_TO_ADD)
-            {
-                continue;
-            }
-            if let Some(language) = Language::from_path(Path::new(&path)) {
-                staged.files.push(GitFile {
-                    path,
-                    blob: entry.id,
-                    language,
-                });
-            }
-        }
-        staged.files.sort();
-        Ok(staged)
+        Ok(index_listing(&*open_index(&repo)?))
     }
 
     /// Blob ids of tracked files whose worktree stat data still matches
@@ -319,16 +291,122 @@ fn is_regular_file(entry: &gix::index::Entry) -> bool {
     )
 }
 
-/// Path → blob id of every file in HEAD's tree (empty for an unborn HEAD).
-fn head_tree_blobs(repo: &gix::Repository) -> Result<HashMap<String, ObjectId>, GitError> {
-    let head_error = |e: &dyn std::fmt::Display| GitError::Head {
+fn open_index(repo: &gix::Repository) -> Result<gix::worktree::Index, GitError> {
+    repo.index_or_empty().map_err(|e| GitError::Index {
         message: e.to_string(),
-    };
-    let tree_id = repo.head_tree_id_or_empty().map_err(|e| head_error(&e))?;
-    Ok(tree_blobs(repo, tree_id.detach())
-        .map_err(|e| head_error(&e))?
-        .into_iter()
-        .collect())
+    })
+}
+
+/// The analysable regular files of an index (intent-to-add entries apart),
+/// sorted, and its unmerged paths.
+fn index_listing(index: &gix::index::File) -> Staged {
+    let mut staged = Staged::default();
+    for entry in index.entries() {
+        let path = entry.path(index).to_str_lossy().into_owned();
+        if entry.stage() != gix::index::entry::Stage::Unconflicted {
+            if staged.unmerged.last() != Some(&path) {
+                staged.unmerged.push(path);
+            }
+            continue;
+        }
+        if !is_regular_file(entry)
+            || entry
+                .flags
+                .contains(gix::index::entry::Flags::INTENT_TO_ADD)
+        {
+            continue;
+        }
+        if let Some(language) = Language::from_path(Path::new(&path)) {
+            staged.files.push(GitFile {
+                path,
+                blob: entry.id,
+                language,
+            });
+        }
+    }
+    staged.files.sort();
+    staged
+}
+
+/// What HEAD holds, for telling staged changes from unchanged files. As git
+/// does, directories whose index cache-tree entry is valid and names the
+/// same tree as HEAD are not read: every file under them is unchanged.
+struct HeadComparison {
+    /// Path → blob id of HEAD's files outside the unchanged directories.
+    blobs: HashMap<String, ObjectId>,
+    /// Directories known unchanged (`""` is the whole tree).
+    unchanged: Vec<String>,
+}
+
+impl HeadComparison {
+    fn new(
+        repo: &gix::Repository,
+        cache_tree: Option<&gix::index::extension::Tree>,
+    ) -> Result<Self, GitError> {
+        let head_error = |e: &dyn std::fmt::Display| GitError::Head {
+            message: e.to_string(),
+        };
+        let tree_id = repo.head_tree_id_or_empty().map_err(|e| head_error(&e))?;
+        let mut comparison = HeadComparison {
+            blobs: HashMap::new(),
+            unchanged: Vec::new(),
+        };
+        comparison
+            .read(repo, tree_id.detach(), String::new(), cache_tree)
+            .map_err(|e| head_error(&e))?;
+        Ok(comparison)
+    }
+
+    fn read(
+        &mut self,
+        repo: &gix::Repository,
+        tree_id: ObjectId,
+        prefix: String,
+        cache_tree: Option<&gix::index::extension::Tree>,
+    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        if cache_tree.is_some_and(|cached| cached.num_entries.is_some() && cached.id == tree_id) {
+            self.unchanged.push(prefix);
+            return Ok(());
+        }
+        let tree = repo.find_tree(tree_id)?;
+        for entry in tree.iter() {
+            let entry = entry?;
+            let name = entry.filename();
+            let path = if prefix.is_empty() {
+                name.to_str_lossy().into_owned()
+            } else {
+                format!("{prefix}/{}", name.to_str_lossy())
+            };
+            match entry.mode().kind() {
+                gix::object::tree::EntryKind::Tree => {
+                    let child = cache_tree.and_then(|cached| {
+                        cached
+                            .children
+                            .iter()
+                            .find(|child| child.name.as_slice() == name.as_bytes())
+                    });
+                    self.read(repo, entry.object_id(), path, child)?;
+                }
+                gix::object::tree::EntryKind::Blob
+                | gix::object::tree::EntryKind::BlobExecutable => {
+                    self.blobs.insert(path, entry.object_id());
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the staged `blob` at `path` differs from HEAD's.
+    fn differs(&self, path: &str, blob: ObjectId) -> bool {
+        let in_unchanged_dir = self.unchanged.iter().any(|dir| {
+            dir.is_empty()
+                || path
+                    .strip_prefix(dir.as_str())
+                    .is_some_and(|rest| rest.starts_with('/'))
+        });
+        !in_unchanged_dir && self.blobs.get(path) != Some(&blob)
+    }
 }
 
 /// (path, blob id) of every regular file in a tree, recursively.
