@@ -1,5 +1,7 @@
 //! `antipasta diff [REV [REV]] [--staged] [-- PATHS…]`: judges what changed.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -15,7 +17,7 @@ use crate::model::{Baseline, FileResult};
 use crate::report::{render, Report, Summary};
 use crate::source::git::{matches_pathspec, GitSource};
 use crate::source::snapshot::Snapshot;
-use crate::source::{Reader, SourceFile};
+use crate::source::{Origin, Reader, SourceFile};
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {
@@ -52,10 +54,19 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
         Ok(files)
     };
     let reader = Reader::Git(&git);
+    // Rename detection, baselines and unit pairing all need file texts:
+    // each is read once.
+    let texts: RefCell<HashMap<Origin, Option<String>>> = RefCell::default();
     let text = |file: &SourceFile| -> Option<String> {
-        let bytes = reader.read(file).ok()?;
-        let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
-        String::from_utf8(bytes.to_vec()).ok()
+        if let Some(known) = texts.borrow().get(&file.origin) {
+            return known.clone();
+        }
+        let read = reader.read(file).ok().and_then(|bytes| {
+            let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
+            String::from_utf8(bytes.to_vec()).ok()
+        });
+        texts.borrow_mut().insert(file.origin.clone(), read.clone());
+        read
     };
     let pairs = pair_files(list(base)?, list(target)?, &text);
 

@@ -13,7 +13,7 @@ use crate::model::Language;
 use git::GitSource;
 
 /// Where a file's bytes live.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Origin {
     /// A file on disk.
     Path(PathBuf),
