@@ -9,7 +9,9 @@ use clap::Args;
 
 use super::options::{pathspecs, AnalysisOptions};
 use super::Outcome;
-use crate::diff::files::pair_files;
+use crate::cache::Cache;
+use crate::config::Settings;
+use crate::diff::files::{pair_files, FilePair};
 use crate::diff::policy::{classify, FailOn};
 use crate::diff::{compare, FileStatus};
 use crate::gate::evaluate;
@@ -70,39 +72,17 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
     };
     let pairs = pair_files(list(base)?, list(target)?, &text);
 
-    // The base versions first: each one's unchanged functions keep their
-    // numbers in the target version instead of being scored again.
-    let old_files: Vec<SourceFile> = pairs.iter().filter_map(|p| p.old.clone()).collect();
     let cache = options.open_cache(&settings, Some(&git), err);
-    let old_run = options.analyze(&old_files, &[], &reader, cache.as_ref(), &settings, err)?;
-    let mut old_analysed = old_run.results.into_iter();
-    let old_results: Vec<Option<FileResult>> = pairs
-        .iter()
-        .map(|pair| pair.old.as_ref().and_then(|_| old_analysed.next()))
-        .collect();
-    let (new_files, baselines): (Vec<SourceFile>, Vec<Option<Baseline>>) = pairs
-        .iter()
-        .zip(&old_results)
-        .filter_map(|(pair, old)| {
-            let new = pair.new.clone()?;
-            let baseline = baseline(pair.old.as_ref(), old.as_ref(), &text);
-            Some((new, baseline))
-        })
-        .unzip();
-    let new_run = options.analyze(
-        &new_files,
-        &baselines,
+    let analysed = analyse_pairs(
+        &pairs,
+        options,
         &reader,
         cache.as_ref(),
         &settings,
+        &text,
         err,
     )?;
-    let mut new_analysed = new_run.results.into_iter();
-    let new_results: Vec<Option<FileResult>> = pairs
-        .iter()
-        .map(|pair| pair.new.as_ref().and_then(|_| new_analysed.next()))
-        .collect();
-    let comparison = compare(&pairs, old_results, new_results, &text);
+    let comparison = compare(&pairs, analysed.old, analysed.new, &text);
 
     let targets: Vec<FileResult> = comparison
         .results
@@ -117,14 +97,10 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
         &comparison.changes,
         &comparison.base,
     );
-    let failing = violations
-        .iter()
-        .filter(|v| v.change.is_some_and(|change| args.fail_on.fails(change)))
-        .count();
     let summary = Summary::of(&targets, &violations).with_run(
-        old_run.cache_hits + new_run.cache_hits,
-        old_run.cache_misses + new_run.cache_misses,
-        old_run.units_scored + new_run.units_scored,
+        analysed.cache_hits,
+        analysed.cache_misses,
+        analysed.units_scored,
     );
     let summary = Summary {
         files: comparison.results.len(),
@@ -138,13 +114,65 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
         summary,
         fail_on: Some(args.fail_on),
     };
+    let failing = violations.iter().any(|v| report.fails(v));
     let rendered = render(&report, options.format, options.quiet);
     out.write_all(rendered.as_bytes())
         .map_err(|e| format!("cannot write output: {e}"))?;
-    Ok(if failing > 0 || summary.errors > 0 {
+    Ok(if failing || summary.errors > 0 {
         Outcome::Failed
     } else {
         Outcome::Clean
+    })
+}
+
+/// Both versions of every changed file, analysed, parallel to the pairs.
+struct Analysed {
+    old: Vec<Option<FileResult>>,
+    new: Vec<Option<FileResult>>,
+    cache_hits: usize,
+    cache_misses: usize,
+    units_scored: usize,
+}
+
+/// Analyses the base versions first, then the target versions with each
+/// base as its baseline: functions unchanged since the base keep their
+/// numbers instead of being scored again.
+fn analyse_pairs(
+    pairs: &[FilePair],
+    options: &AnalysisOptions,
+    reader: &Reader<'_>,
+    cache: Option<&Cache>,
+    settings: &Settings,
+    text: &dyn Fn(&SourceFile) -> Option<String>,
+    err: &mut dyn Write,
+) -> Result<Analysed, String> {
+    let old_files: Vec<SourceFile> = pairs.iter().filter_map(|p| p.old.clone()).collect();
+    let old_run = options.analyze(&old_files, &[], reader, cache, settings, err)?;
+    let mut old_analysed = old_run.results.into_iter();
+    let old: Vec<Option<FileResult>> = pairs
+        .iter()
+        .map(|pair| pair.old.as_ref().and_then(|_| old_analysed.next()))
+        .collect();
+    let (new_files, baselines): (Vec<SourceFile>, Vec<Option<Baseline>>) = pairs
+        .iter()
+        .zip(&old)
+        .filter_map(|(pair, before)| {
+            let new = pair.new.clone()?;
+            Some((new, baseline(pair.old.as_ref(), before.as_ref(), text)))
+        })
+        .unzip();
+    let new_run = options.analyze(&new_files, &baselines, reader, cache, settings, err)?;
+    let mut new_analysed = new_run.results.into_iter();
+    let new = pairs
+        .iter()
+        .map(|pair| pair.new.as_ref().and_then(|_| new_analysed.next()))
+        .collect();
+    Ok(Analysed {
+        old,
+        new,
+        cache_hits: old_run.cache_hits + new_run.cache_hits,
+        cache_misses: old_run.cache_misses + new_run.cache_misses,
+        units_scored: old_run.units_scored + new_run.units_scored,
     })
 }
 
