@@ -50,6 +50,35 @@ pub struct Unit {
     pub bytes: (usize, usize),
 }
 
+impl Unit {
+    /// The unit of `node`, reported at `(line, start_line, column)`.
+    fn new(
+        node: Node<'_>,
+        unit_kind: UnitKind,
+        kind: FunctionKind,
+        qualified_name: String,
+        name: String,
+        (line, start_line, column): (u32, u32, u32),
+    ) -> Unit {
+        Unit {
+            key: UnitKey {
+                node: node.id(),
+                kind: unit_kind,
+            },
+            name,
+            qualified_name,
+            kind,
+            span: Span {
+                line,
+                start_line,
+                end_line: end_line(node),
+                column,
+            },
+            bytes: (node.start_byte(), node.end_byte()),
+        }
+    }
+}
+
 /// A class (declaration or expression).
 #[derive(Debug, Clone)]
 pub struct Class {
@@ -84,24 +113,16 @@ fn visit(node: Node<'_>, source: &str, scope: &mut Vec<String>, found: &mut Unit
         } else {
             field.clone()
         };
-        let value = unparenthesized(node);
-        let (line, column) = eslint_position(value, source);
-        found.units.push(Unit {
-            key: UnitKey {
-                node: node.id(),
-                kind: UnitKind::FieldInitializer,
-            },
-            qualified_name: qualify(scope, &name),
+        let (line, column) = eslint_position(unparenthesized(node), source);
+        let head = (line, line, column);
+        found.units.push(Unit::new(
+            node,
+            UnitKind::FieldInitializer,
+            FunctionKind::Method,
+            qualify(scope, &name),
             name,
-            kind: FunctionKind::Method,
-            span: Span {
-                line,
-                start_line: line,
-                end_line: end_line(node),
-                column,
-            },
-            bytes: (node.start_byte(), node.end_byte()),
-        });
+            head,
+        ));
         if !is_function_value {
             scope.push(field);
             pushed += 1;
@@ -110,43 +131,27 @@ fn visit(node: Node<'_>, source: &str, scope: &mut Vec<String>, found: &mut Unit
     if is_function(node) {
         let name = function_name(node);
         let (line, column, start_line, kind) = function_head(node, source);
-        found.units.push(Unit {
-            key: UnitKey {
-                node: node.id(),
-                kind: UnitKind::Function,
-            },
-            qualified_name: qualify(scope, &name),
-            name: name.clone(),
+        found.units.push(Unit::new(
+            node,
+            UnitKind::Function,
             kind,
-            span: Span {
-                line,
-                start_line,
-                end_line: end_line(node),
-                column,
-            },
-            bytes: (node.start_byte(), node.end_byte()),
-        });
+            qualify(scope, &name),
+            name.clone(),
+            (line, start_line, column),
+        ));
         scope.push(name);
         pushed += 1;
     } else if node.kind() == "class_static_block" {
         let name = "<static>".to_owned();
         let (line, column) = eslint_position(node, source);
-        found.units.push(Unit {
-            key: UnitKey {
-                node: node.id(),
-                kind: UnitKind::StaticBlock,
-            },
-            qualified_name: qualify(scope, &name),
-            name: name.clone(),
-            kind: FunctionKind::Method,
-            span: Span {
-                line,
-                start_line: line,
-                end_line: end_line(node),
-                column,
-            },
-            bytes: (node.start_byte(), node.end_byte()),
-        });
+        found.units.push(Unit::new(
+            node,
+            UnitKind::StaticBlock,
+            FunctionKind::Method,
+            qualify(scope, &name),
+            name.clone(),
+            (line, line, column),
+        ));
         scope.push(name);
         pushed += 1;
     } else if is_class(node) {
