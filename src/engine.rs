@@ -108,9 +108,12 @@ fn analyze_file(
     let grammar = lang::grammar_name(file.language, &file.display);
     // A known blob id (staged blob, clean tracked file) is looked up before reading anything.
     let known = file.blob.map(|id| id.to_string());
+    let mut known_lookup_failure = None;
     if let (Some(cache), Some(id)) = (cache, &known) {
-        if let Ok(Some(outcome)) = cache.get(&CacheKey::new(id, grammar)) {
-            return (result(id.clone(), outcome), Lookup::Hit, 0);
+        match cache.get(&CacheKey::new(id, grammar)) {
+            Ok(Some(outcome)) => return (result(id.clone(), outcome), Lookup::Hit, 0),
+            Ok(None) => {}
+            Err(err) => known_lookup_failure = Some(err.to_string()),
         }
     }
     let bytes = match reader.read(file) {
@@ -132,14 +135,14 @@ fn analyze_file(
     let key = CacheKey::new(&blob_id, grammar);
     // Already looked up under the known id when the bytes hash to it.
     let lookup = if known.as_ref() == Some(&blob_id) {
-        Ok(None)
+        known_lookup_failure.map_or(Ok(None), Err)
     } else {
-        cache.get(&key)
+        cache.get(&key).map_err(|err| err.to_string())
     };
     match lookup {
         Ok(Some(outcome)) => (result(blob_id, outcome), Lookup::Hit, 0),
         Ok(None) => analyse(blob_id, Lookup::Miss(key)),
-        Err(err) => analyse(blob_id, Lookup::Failed(err.to_string())),
+        Err(problem) => analyse(blob_id, Lookup::Failed(problem)),
     }
 }
 
