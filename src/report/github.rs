@@ -15,21 +15,19 @@ use crate::gate::{function_value, Violation, ViolationChange};
 /// Renders one workflow command per line.
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
-    for result in report.errors() {
-        if let Err(err) = &result.outcome {
-            let (line, column) = err.position().unwrap_or((1, 1));
-            command(
-                &mut out,
-                "error",
-                &[
-                    ("file", result.path.clone()),
-                    ("line", line.to_string()),
-                    ("col", column.to_string()),
-                    ("title", "antipasta: cannot analyse this file".to_owned()),
-                ],
-                &err.to_string(),
-            );
-        }
+    for (result, err) in report.errors() {
+        let (line, column) = err.position().unwrap_or((1, 1));
+        command(
+            &mut out,
+            "error",
+            &[
+                ("file", result.path.clone()),
+                ("line", line.to_string()),
+                ("col", column.to_string()),
+                ("title", "antipasta: cannot analyse this file".to_owned()),
+            ],
+            &err.to_string(),
+        );
     }
     for violation in report.violations {
         annotation(&mut out, report, violation);

@@ -57,14 +57,13 @@ pub fn render(report: &Report) -> String {
 fn errors(out: &mut String, report: &Report) {
     let rows: Vec<String> = report
         .errors()
-        .filter_map(|result| {
-            let err = result.outcome.as_ref().err()?;
+        .map(|(result, err)| {
             let line = err.position().map(|(line, _)| line).unwrap_or(1);
-            Some(format!(
+            format!(
                 "| {}:{line} | {} |\n",
                 cell(&result.path),
                 cell(&err.to_string())
-            ))
+            )
         })
         .collect();
     if !rows.is_empty() {

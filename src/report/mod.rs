@@ -14,7 +14,7 @@ pub mod text;
 use crate::diff::policy::FailOn;
 use crate::diff::{FileChange, FileStatus, UnitChange};
 use crate::gate::Violation;
-use crate::model::{FileResult, FunctionUnit};
+use crate::model::{AnalysisError, FileResult, FunctionUnit};
 
 /// An output format (`--format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -88,13 +88,20 @@ impl Report<'_> {
         Some((&analysis.functions[position], change))
     }
 
-    /// The files that could not be analysed (in diff mode: of the target version).
-    pub fn errors(&self) -> impl Iterator<Item = &FileResult> {
+    /// The files that were not analysed, with the reason (in diff mode: of
+    /// the target version): failures and deliberate skips alike.
+    pub fn unanalysed(&self) -> impl Iterator<Item = (&FileResult, &AnalysisError)> {
         self.results
             .iter()
             .enumerate()
-            .filter(|(index, result)| result.outcome.is_err() && !self.deleted(*index))
-            .map(|(_, result)| result)
+            .filter(|(index, _)| !self.deleted(*index))
+            .filter_map(|(_, result)| Some((result, result.outcome.as_ref().err()?)))
+    }
+
+    /// The files that could not be analysed: the unanalysed ones that count
+    /// as failures (a skipped minified file does not).
+    pub fn errors(&self) -> impl Iterator<Item = (&FileResult, &AnalysisError)> {
+        self.unanalysed().filter(|(_, err)| err.is_failure())
     }
 
     /// Whether the file at `index` was deleted (its result is the base version).
@@ -147,5 +154,56 @@ impl Summary {
             units_scored,
             ..self
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixture::Fixture;
+    use super::*;
+    use crate::model::Language;
+
+    /// A skipped minified file is a note in text output and no error anywhere.
+    #[test]
+    fn a_skipped_file_is_a_note_not_an_error() {
+        let fixture = Fixture {
+            results: vec![FileResult {
+                path: "dist/app.min.js".to_owned(),
+                language: Language::JavaScript,
+                blob_id: "0".repeat(40),
+                outcome: Err(AnalysisError::Minified {
+                    line: 1,
+                    length: 5000,
+                }),
+            }],
+            changes: None,
+            violations: Vec::new(),
+            fail_on: None,
+        };
+        let report = fixture.report();
+        assert_eq!(report.unanalysed().count(), 1);
+        assert_eq!(report.errors().count(), 0);
+        assert_eq!(report.summary.errors, 0);
+        assert_eq!(github::render(&report), "");
+        assert!(!markdown::render(&report).contains("could not be analysed"));
+        let sarif: serde_json::Value =
+            serde_json::from_str(&sarif::render(&report)).expect("SARIF is JSON");
+        assert_eq!(
+            sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"],
+            serde_json::json!([])
+        );
+        assert_eq!(
+            text::render(&report, true),
+            "",
+            "quiet text output leaves the note out"
+        );
+        // (Styles are ANSI sequences here; the CLI strips them for pipes.)
+        let full = text::render(&report, false);
+        assert!(full.contains("note"), "{full}");
+        assert!(
+            full.contains("skipped: minified code (line 1 is 5000 characters long)\n"),
+            "{full}"
+        );
+        assert!(!full.contains("error"), "{full}");
     }
 }

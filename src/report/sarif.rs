@@ -26,16 +26,15 @@ const FINGERPRINT: &str = "antipasta/v1";
 pub fn render(report: &Report) -> String {
     let notifications = report
         .errors()
-        .filter_map(|result| {
-            let err = result.outcome.as_ref().err()?;
+        .map(|(result, err)| {
             let (line, column) = err.position().unwrap_or((1, 1));
-            Some(wire::Notification {
+            wire::Notification {
                 level: "error",
                 message: wire::Text {
                     text: format!("{}: cannot analyse: {err}", result.path),
                 },
                 locations: vec![location(&result.path, line, column, None, None)],
-            })
+            }
         })
         .collect();
     let mut seen: HashMap<(&str, Option<&str>, Metric), usize> = HashMap::new();

@@ -29,27 +29,22 @@ pub fn render(report: &Report, quiet: bool) -> String {
             file_changes(&mut out, result, change);
         }
     }
-    for (index, result) in report.results.iter().enumerate() {
-        let deleted = report
-            .changes
-            .is_some_and(|changes| changes[index].status == FileStatus::Deleted);
-        if let (Err(err), false) = (&result.outcome, deleted) {
-            if !err.is_failure() {
-                // Deliberately skipped files are a note, and only in full output.
-                if !quiet {
-                    out.push_str(&format!(
-                        "{PATH}{}{PATH:#}: {NOTE}note{NOTE:#}: {err}\n",
-                        result.path
-                    ));
-                }
-                continue;
+    for (result, err) in report.unanalysed() {
+        if !err.is_failure() {
+            // Deliberately skipped files are a note, and only in full output.
+            if !quiet {
+                out.push_str(&format!(
+                    "{PATH}{}{PATH:#}: {NOTE}note{NOTE:#}: {err}\n",
+                    result.path
+                ));
             }
-            let (line, column) = err.position().unwrap_or((1, 1));
-            out.push_str(&format!(
-                "{PATH}{}{PATH:#}:{line}:{column}: {ERROR}error{ERROR:#}: {err}\n",
-                result.path
-            ));
+            continue;
         }
+        let (line, column) = err.position().unwrap_or((1, 1));
+        out.push_str(&format!(
+            "{PATH}{}{PATH:#}:{line}:{column}: {ERROR}error{ERROR:#}: {err}\n",
+            result.path
+        ));
     }
     for v in report.violations {
         let subject = v
