@@ -135,6 +135,16 @@ pub struct Analysis {
     pub classes: Vec<ClassUnit>,
 }
 
+impl Analysis {
+    /// The index of the function `qualified_name` whose header is at `line`
+    /// (how a violation names the function it is about).
+    pub fn function_at(&self, qualified_name: &str, line: u32) -> Option<usize> {
+        self.functions
+            .iter()
+            .position(|f| f.qualified_name == qualified_name && f.span.line == line)
+    }
+}
+
 /// The previous version of a file, whose unchanged functions keep their
 /// numbers instead of being scored again (`diff`).
 #[derive(Debug, Clone, PartialEq)]

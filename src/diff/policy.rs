@@ -54,10 +54,7 @@ pub fn classify(
             let before = match &violation.function {
                 Some(name) => {
                     let analysis = results[index].outcome.as_ref().ok()?;
-                    let position = analysis
-                        .functions
-                        .iter()
-                        .position(|f| &f.qualified_name == name && f.span.line == violation.line)?;
+                    let position = analysis.function_at(name, violation.line)?;
                     let unit = change.functions.get(position)?;
                     match unit.status {
                         UnitStatus::Unchanged => return None,

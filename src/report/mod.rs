@@ -77,10 +77,7 @@ impl Report<'_> {
         let index = (0..self.results.len())
             .find(|&i| self.results[i].path == violation.path && !self.deleted(i))?;
         let analysis = self.results[index].outcome.as_ref().ok()?;
-        let position = analysis
-            .functions
-            .iter()
-            .position(|f| f.qualified_name == name && f.span.line == violation.line)?;
+        let position = analysis.function_at(name, violation.line)?;
         let change = self
             .changes
             .and_then(|changes| changes.get(index))
