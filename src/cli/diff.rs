@@ -84,20 +84,21 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
     )?;
     let comparison = compare(&pairs, analysed.old, analysed.new, &text);
 
-    let targets: Vec<FileResult> = comparison
-        .results
-        .iter()
-        .zip(&comparison.changes)
-        .filter(|(_, change)| change.status != FileStatus::Deleted)
-        .map(|(result, _)| result.clone())
-        .collect();
+    let targets = || {
+        comparison
+            .results
+            .iter()
+            .zip(&comparison.changes)
+            .filter(|(_, change)| change.status != FileStatus::Deleted)
+            .map(|(result, _)| result)
+    };
     let violations = classify(
-        evaluate(&targets, &settings),
+        evaluate(targets(), &settings),
         &comparison.results,
         &comparison.changes,
         &comparison.base,
     );
-    let summary = Summary::of(&targets, &violations).with_run(
+    let summary = Summary::of(targets(), &violations).with_run(
         analysed.cache_hits,
         analysed.cache_misses,
         analysed.units_scored,

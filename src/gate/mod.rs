@@ -69,7 +69,10 @@ pub fn format_value(value: f64) -> String {
 }
 
 /// Every violation in the results, ordered by path, then line, then metric.
-pub fn evaluate(results: &[FileResult], settings: &Settings) -> Vec<Violation> {
+pub fn evaluate<'r>(
+    results: impl IntoIterator<Item = &'r FileResult>,
+    settings: &Settings,
+) -> Vec<Violation> {
     let mut violations = Vec::new();
     for result in results {
         let Ok(analysis) = &result.outcome else {

@@ -124,23 +124,29 @@ pub struct Summary {
 }
 
 impl Summary {
-    pub fn of(results: &[FileResult], violations: &[Violation]) -> Summary {
-        Summary {
-            files: results.len(),
-            functions: results
-                .iter()
-                .filter_map(|r| r.outcome.as_ref().ok())
-                .map(|a| a.functions.len())
-                .sum(),
+    /// Counts `results` (the analysed files) and `violations`.
+    pub fn of<'r>(
+        results: impl IntoIterator<Item = &'r FileResult>,
+        violations: &[Violation],
+    ) -> Summary {
+        let mut summary = Summary {
+            files: 0,
+            functions: 0,
             violations: violations.len(),
-            errors: results
-                .iter()
-                .filter(|r| r.outcome.as_ref().is_err_and(|e| e.is_failure()))
-                .count(),
+            errors: 0,
             cache_hits: 0,
             cache_misses: 0,
             units_scored: 0,
+        };
+        for result in results {
+            summary.files += 1;
+            match &result.outcome {
+                Ok(analysis) => summary.functions += analysis.functions.len(),
+                Err(err) if err.is_failure() => summary.errors += 1,
+                Err(_) => {}
+            }
         }
+        summary
     }
 
     /// The same summary with the run's cache and scoring accounting.
