@@ -6,7 +6,8 @@ use std::io::Write;
 use clap::Subcommand;
 
 use super::Outcome;
-use crate::source::hooks::{hooks_dir, install_pre_commit, Installed};
+use crate::source::git::GitSource;
+use crate::source::hooks::{install_pre_commit, Installed};
 
 #[derive(Debug, Subcommand)]
 pub enum HookCommand {
@@ -23,7 +24,9 @@ pub fn run(command: &HookCommand, err: &mut dyn Write) -> Result<Outcome, String
     let HookCommand::Install { force } = command;
     let cwd =
         std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
-    let dir = hooks_dir(&cwd).map_err(|e| e.to_string())?;
+    let dir = GitSource::discover(&cwd)
+        .and_then(|git| git.hooks_dir())
+        .map_err(|e| e.to_string())?;
     let installed = install_pre_commit(&dir, *force).map_err(|e| e.to_string())?;
     let path = dir.join("pre-commit");
     let what = match installed {

@@ -22,6 +22,8 @@ pub enum GitError {
     Head { message: String },
     #[error("cannot read git object {id}: {message}")]
     Object { id: ObjectId, message: String },
+    #[error("cannot read core.hooksPath: {message}")]
+    HooksPath { message: String },
     #[error("unknown revision '{spec}'{hint}")]
     UnknownRevision { spec: String, hint: Shallow },
     #[error("'{one}' and '{two}' have no common ancestor{hint}")]
@@ -144,6 +146,25 @@ impl GitSource {
                 || (matches_pathspec(&file.path, pathspecs) && head.differs(&file.path, file.blob))
         });
         Ok(staged)
+    }
+
+    /// The directory git runs the repository's hooks from: `core.hooksPath`
+    /// (relative to the worktree root, or to the git directory of a bare
+    /// repository, as git resolves it), else `<common git dir>/hooks`,
+    /// shared by all worktrees.
+    pub fn hooks_dir(&self) -> Result<PathBuf, GitError> {
+        let repo = self.repo.to_thread_local();
+        let configured = repo
+            .config_snapshot()
+            .trusted_path("core.hooksPath")
+            .map_err(|err| GitError::HooksPath {
+                message: err.to_string(),
+            })?;
+        Ok(match configured {
+            Some(path) if path.is_absolute() => path,
+            Some(path) => repo.workdir().unwrap_or(repo.git_dir()).join(path),
+            None => self.common_dir.join("hooks"),
+        })
     }
 
     /// Whether HEAD names a branch with no commit yet (a new repository).

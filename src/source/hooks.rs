@@ -1,6 +1,5 @@
-//! Git hooks: where a repository keeps them (`core.hooksPath`, else the
-//! `hooks` folder of the common git directory) and installing antipasta's
-//! pre-commit hook there. Writes only inside that hooks directory; never the
+//! Git hooks: installing antipasta's pre-commit hook into a repository's
+//! hooks directory ([`super::git::GitSource::hooks_dir`]). Writes only inside that hooks directory; never the
 //! worktree's files, the index or refs.
 
 use std::io;
@@ -13,13 +12,9 @@ pub const PRE_COMMIT: &str = include_str!("../../hooks/pre-commit");
 pub const MARKER: &str =
     "# antipasta-hook: installed by `antipasta hook install`, which may replace this file.";
 
-/// What went wrong finding the hooks directory or installing a hook.
+/// What went wrong installing a hook.
 #[derive(Debug, thiserror::Error)]
 pub enum HookError {
-    #[error("{path}: not inside a git repository ({message})")]
-    NotARepository { path: PathBuf, message: String },
-    #[error("cannot read core.hooksPath: {message}")]
-    HooksPath { message: String },
     #[error(
         "{path}: a hook that antipasta did not install is already there; \
          add it to your own hook or run `antipasta hook install --force` to replace it"
@@ -44,30 +39,6 @@ pub enum Installed {
     Unchanged,
     /// A foreign hook was replaced (`--force`).
     Replaced,
-}
-
-/// The directory git runs the hooks of the repository containing `start`
-/// from: `core.hooksPath` (relative to the worktree root, or to the git
-/// directory of a bare repository, as git resolves it), else
-/// `<common git dir>/hooks`, shared by all worktrees. Honours `GIT_DIR`.
-pub fn hooks_dir(start: &Path) -> Result<PathBuf, HookError> {
-    let repo = gix::discover_with_environment_overrides(start).map_err(|err| {
-        HookError::NotARepository {
-            path: start.to_owned(),
-            message: err.to_string(),
-        }
-    })?;
-    let configured = repo
-        .config_snapshot()
-        .trusted_path("core.hooksPath")
-        .map_err(|err| HookError::HooksPath {
-            message: err.to_string(),
-        })?;
-    Ok(match configured {
-        Some(path) if path.is_absolute() => path,
-        Some(path) => repo.workdir().unwrap_or(repo.git_dir()).join(path),
-        None => repo.common_dir().join("hooks"),
-    })
 }
 
 /// Writes antipasta's pre-commit hook into `hooks_dir` (created if missing),
