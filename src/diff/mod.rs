@@ -105,10 +105,7 @@ pub fn compare(
             }
             _ => None,
         };
-        let old_functions = old
-            .as_ref()
-            .and_then(|r| r.outcome.as_ref().ok())
-            .map_or(&[][..], |a| a.functions.as_slice());
+        let old_functions = functions(old.as_ref());
         let change = match &new {
             None => FileChange {
                 status: pair.status,
@@ -117,10 +114,7 @@ pub fn compare(
                 removed_functions: old_functions.to_vec(),
             },
             Some(result) => {
-                let new_functions = result
-                    .outcome
-                    .as_ref()
-                    .map_or(&[][..], |a| a.functions.as_slice());
+                let new_functions = functions(Some(result));
                 let old_text = pair.old.as_ref().and_then(text).unwrap_or_default();
                 let new_text = pair.new.as_ref().and_then(text).unwrap_or_default();
                 let old_units = units::with_text(&old_text, old_functions);
@@ -142,4 +136,11 @@ pub fn compare(
         comparison.base.push(old);
     }
     comparison
+}
+
+/// A version's functions (none when it is absent or was not analysed).
+fn functions(result: Option<&FileResult>) -> &[FunctionUnit] {
+    result
+        .and_then(|r| r.outcome.as_ref().ok())
+        .map_or(&[], |a| a.functions.as_slice())
 }
