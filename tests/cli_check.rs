@@ -309,3 +309,111 @@ fn usage_errors_exit_2() {
         Some(2)
     );
 }
+
+/// A function with cyclomatic complexity 12, named `name`, in JavaScript
+/// source: `name` is spliced into a class as a computed method name.
+fn busy_js_method(name: &str) -> String {
+    let body: String = (0..11)
+        .map(|i| format!("    if (x === {i}) return {i};\n"))
+        .collect();
+    format!("  [{name}](x) {{\n{body}    return -1;\n  }}\n")
+}
+
+/// A Python function with cyclomatic complexity 12.
+fn busy_python() -> String {
+    let body: String = (0..11)
+        .map(|i| format!("    if x == {i}:\n        return {i}\n"))
+        .collect();
+    format!("def f(x):\n{body}    return 0\n")
+}
+
+#[cfg(unix)]
+#[test]
+fn untrusted_names_never_start_a_text_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A string with a line continuation, and a template literal, both
+    // holding a real newline followed by a workflow command.
+    let source = format!(
+        "class A {{\n{}{}}}\n",
+        busy_js_method("\"a\\\n::stop-commands::x\""),
+        busy_js_method("`b\n::stop-commands::y`")
+    );
+    write(dir.path(), "a.js", source);
+    write(dir.path(), "b\n::warning::evil.py", busy_python());
+    write(dir.path(), "::error::c.py", busy_python());
+    write(dir.path(), "d\u{1b}[2J.py", busy_python());
+    let output = antipasta(dir.path(), &["check"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8(output.stdout).expect("UTF-8");
+    for line in stdout.lines() {
+        assert!(!line.trim_start().starts_with("::"), "{line:?} in {stdout}");
+        assert!(!line.contains('\u{1b}'), "{line:?}");
+    }
+    for expected in [
+        "a.js:2:3: cyclomatic_complexity 12 (limit <= 10) in A.a\\\\n::stop-commands::x\n",
+        "a.js:17:3: cyclomatic_complexity 12 (limit <= 10) in A.b\\n::stop-commands::y\n",
+        "b\\n::warning::evil.py:1:1: cyclomatic_complexity 12 (limit <= 10) in f\n",
+        "./::error::c.py:1:1: cyclomatic_complexity 12 (limit <= 10) in f\n",
+        "d\\x1b[2J.py:1:1: cyclomatic_complexity 12 (limit <= 10) in f\n",
+    ] {
+        assert!(stdout.contains(expected), "{expected:?} in {stdout}");
+    }
+    assert_eq!(stdout.lines().count(), 6, "{stdout}");
+}
+
+#[cfg(unix)]
+#[test]
+fn csv_cells_that_read_as_formulas_are_neutralised() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "=1+2.py", busy_python());
+    write(dir.path(), "@x.py", busy_python());
+    write(
+        dir.path(),
+        "h.js",
+        format!("({{\n{}}});\n", busy_js_method("\"-2+3\"")),
+    );
+    let output = antipasta(dir.path(), &["check", "--format", "csv"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8(output.stdout).expect("UTF-8");
+    let rows: Vec<&str> = stdout.split("\r\n").collect();
+    assert_eq!(
+        rows,
+        [
+            "path,line,end_line,column,function,metric,value,threshold,comparison,change,fails",
+            "'=1+2.py,1,24,1,f,cyclomatic_complexity,12,10,<=,,true",
+            "'@x.py,1,24,1,f,cyclomatic_complexity,12,10,<=,,true",
+            "h.js,2,15,3,'-2+3,cyclomatic_complexity,12,10,<=,,true",
+            "",
+        ],
+        "{stdout}"
+    );
+}
+
+#[test]
+fn sarif_locates_a_file_outside_the_repository_by_absolute_uri() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let repo = dir.path().join("repo");
+    write(&repo, "in.py", busy_python());
+    write(dir.path(), "out/x.py", busy_python());
+    std::fs::create_dir(repo.join(".git")).expect("mkdir .git");
+    let output = antipasta(
+        &repo,
+        &["check", "--format", "sarif", "in.py", "../out/x.py"],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let doc: Value = serde_json::from_slice(&output.stdout).expect("SARIF is JSON");
+    let locations: Vec<&Value> = doc["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|result| &result["locations"][0]["physicalLocation"]["artifactLocation"])
+        .collect();
+    let outside = dir.path().join("out/x.py");
+    assert_eq!(
+        locations,
+        [
+            &serde_json::json!({"uri": format!("file://{}", outside.display())}),
+            &serde_json::json!({"uri": "in.py", "uriBaseId": "%SRCROOT%"}),
+        ]
+    );
+}

@@ -67,12 +67,15 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
         run.units_scored,
     );
     options.print_counts(&summary, err);
+    // What the paths are relative to (as `collect` and the index have them).
+    let root = repository_root(&cwd).unwrap_or_else(|| cwd.clone());
     let report = Report {
         results: &results,
         changes: None,
         violations: &violations,
         summary,
         fail_on: None,
+        root: Some(&root),
     };
     let rendered = render(&report, options.format, options.quiet);
     out.write_all(rendered.as_bytes())
