@@ -417,3 +417,39 @@ fn sarif_locates_a_file_outside_the_repository_by_absolute_uri() {
         ]
     );
 }
+
+#[test]
+fn invalid_thresholds_exit_2_from_the_command_line_and_the_config() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "m.py", COMPLEX);
+    for (value, problem) in [
+        ("nan", "must be a finite number, got NaN"),
+        ("inf", "must be a finite number, got inf"),
+        ("-inf", "must be a finite number, got -inf"),
+        ("-1", "must not be negative, got -1"),
+        (
+            "1.5",
+            "must be a whole number (the metric is a count), got 1.5",
+        ),
+    ] {
+        let expected = format!("threshold for cyclomatic_complexity {problem}");
+        let flag = format!("cyc={value}");
+        let output = antipasta(dir.path(), &["check", "-t", &flag]);
+        assert_eq!(output.status.code(), Some(2), "-t {flag}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(&expected), "{stderr}");
+
+        write(
+            dir.path(),
+            ".antipasta.toml",
+            format!("[defaults]\nmax_cyclomatic_complexity = {value}\n"),
+        );
+        let wanted = format!(".antipasta.toml:2: max_cyclomatic_complexity: {expected}");
+        for command in [&["check"][..], &["config", "validate"]] {
+            let output = antipasta(dir.path(), command);
+            assert_eq!(output.status.code(), Some(2), "{command:?} with {value}");
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(stderr.contains(&wanted), "{stderr}");
+        }
+    }
+}

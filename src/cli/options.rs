@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use crate::cache::{resolve_dir as resolve_cache_dir, Cache};
-use crate::config::metric::{is_valid_threshold, Metric};
+use crate::config::metric::Metric;
 use crate::config::{settings_for, Settings};
 use crate::engine::{analyze_files, Run};
 use crate::model::Baseline;
@@ -54,11 +54,7 @@ fn parse_threshold(text: &str) -> Result<(Metric, f64), String> {
         .trim()
         .parse()
         .map_err(|_| format!("'{value}' is not a number"))?;
-    if !is_valid_threshold(value) {
-        return Err(format!(
-            "threshold for {metric} must be a non-negative number"
-        ));
-    }
+    let value = metric.check_threshold(value).map_err(|e| e.to_string())?;
     Ok((metric, value))
 }
 
