@@ -453,3 +453,69 @@ fn invalid_thresholds_exit_2_from_the_command_line_and_the_config() {
         }
     }
 }
+
+#[test]
+fn a_deeply_nested_yaml_config_is_refused_before_parsing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "m.py", COMPLEX);
+    let levels = 100_000;
+    let flow = format!(
+        "defaults:\n  max_cyclomatic_complexity: 10\nignore_patterns: {}{}\n",
+        "[".repeat(levels),
+        "]".repeat(levels)
+    );
+    let block = format!(
+        "use_gitignore: true\nprofile:\n  {}x\n",
+        "- ".repeat(levels)
+    );
+    for text in [flow, block] {
+        write(dir.path(), ".antipasta.yaml", &text);
+        for command in [&["check"][..], &["config", "validate"]] {
+            let output = antipasta(dir.path(), command);
+            assert_eq!(output.status.code(), Some(2), "{command:?}");
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(
+                stderr.contains(".antipasta.yaml:3: nested deeper than 64 levels"),
+                "{stderr}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_config_file_over_one_mebibyte_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let padding = "# padding\n".repeat(110_000);
+    write(
+        dir.path(),
+        ".antipasta.toml",
+        format!("{padding}[defaults]\nmax_cyclomatic_complexity = 3\n"),
+    );
+    let output = antipasta(dir.path(), &["config", "validate"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(".antipasta.toml: larger than 1 MiB"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn jobs_above_256_are_refused_and_256_runs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "m.py", COMPLEX);
+    for jobs in ["100000", "257"] {
+        let output = antipasta(dir.path(), &["check", "-j", jobs]);
+        assert_eq!(output.status.code(), Some(2), "-j {jobs}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains(&format!(
+                "invalid value '{jobs}' for '--jobs <N>': at most 256 threads"
+            )),
+            "{stderr}"
+        );
+    }
+    let output = antipasta(dir.path(), &["check", "-j", "256", "-t", "cyc=3"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("in branchy"));
+}

@@ -40,9 +40,24 @@ pub struct AnalysisOptions {
     /// Report cache hits and misses on stderr.
     #[arg(short, long)]
     pub verbose: bool,
-    /// Number of analysis threads (default: all cores).
-    #[arg(short, long, value_name = "N", default_value_t = 0)]
+    /// Number of analysis threads (default: all cores; at most 256).
+    #[arg(short, long, value_name = "N", default_value_t = 0, value_parser = parse_jobs)]
     pub jobs: usize,
+}
+
+/// The most threads `--jobs` may ask for: beyond any core count worth
+/// using, below the point where starting the threads costs more than the run.
+const MAX_JOBS: usize = 256;
+
+fn parse_jobs(text: &str) -> Result<usize, String> {
+    let jobs: usize = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{text}' is not a number of threads"))?;
+    if jobs > MAX_JOBS {
+        return Err(format!("at most {MAX_JOBS} threads (0 = one per core)"));
+    }
+    Ok(jobs)
 }
 
 fn parse_threshold(text: &str) -> Result<(Metric, f64), String> {

@@ -7,6 +7,7 @@
 //! the file, the key and (where the parser knows it) the line.
 
 pub mod metric;
+mod yaml_depth;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -409,11 +410,30 @@ fn pyproject_has_section(path: &Path) -> Result<bool, ConfigError> {
     Ok(table.get("tool").and_then(|t| t.get("antipasta")).is_some())
 }
 
+/// The largest configuration file read: far beyond any real one, small
+/// enough that parsing it is quick.
+const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
 fn read(path: &Path) -> Result<String, ConfigError> {
-    std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+    use std::io::Read;
+    let error = |source| ConfigError::Read {
         path: path.to_owned(),
         source,
-    })
+    };
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(MAX_CONFIG_BYTES + 1).read_to_string(&mut text))
+        .map_err(error)?;
+    if text.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(ConfigError::Invalid {
+            path: path.to_owned(),
+            message: format!(
+                "larger than {} MiB; a configuration file never needs that much",
+                MAX_CONFIG_BYTES / (1024 * 1024)
+            ),
+        });
+    }
+    Ok(text)
 }
 
 /// Parses a config file of any supported format.
@@ -442,6 +462,16 @@ pub fn load(path: &Path) -> Result<ConfigFile, ConfigError> {
     } else {
         if text.trim().is_empty() {
             return Ok(ConfigFile::default());
+        }
+        if let Some(line) = yaml_depth::first_line_deeper_than(&text, yaml_depth::MAX_DEPTH) {
+            return Err(ConfigError::Parse {
+                path: path.to_owned(),
+                line: Some(line),
+                message: format!(
+                    "nested deeper than {} levels; a configuration file never needs that many",
+                    yaml_depth::MAX_DEPTH
+                ),
+            });
         }
         serde_yaml::from_str(&text).map_err(|e| ConfigError::Parse {
             path: path.to_owned(),
