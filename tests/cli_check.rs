@@ -519,3 +519,23 @@ fn jobs_above_256_are_refused_and_256_runs() {
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stdout).contains("in branchy"));
 }
+
+#[test]
+fn invalid_utf8_is_reported_at_the_bad_byte() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "latin1.py",
+        b"def f():\n    return 1\n\nname = 'caf\xe9'\n",
+    );
+    let output = antipasta(dir.path(), &["check"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("latin1.py:4:12: error: not valid UTF-8 (byte offset 34)\n"),
+        "{stdout}"
+    );
+    let (doc, _) = json(dir.path(), &[]);
+    assert_eq!(doc["files"][0]["error"]["line"], 4);
+    assert_eq!(doc["files"][0]["error"]["column"], 12);
+}
