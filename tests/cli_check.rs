@@ -539,3 +539,16 @@ fn invalid_utf8_is_reported_at_the_bad_byte() {
     assert_eq!(doc["files"][0]["error"]["line"], 4);
     assert_eq!(doc["files"][0]["error"]["column"], 12);
 }
+
+#[cfg(unix)]
+#[test]
+fn diagnostics_show_control_characters_in_paths_as_escapes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let output = antipasta(dir.path(), &["check", "x\n::stop-commands::y.py"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("x\\n::stop-commands::y.py"), "{stderr}");
+    for line in stderr.lines() {
+        assert!(!line.trim_start().starts_with("::"), "{line:?} in {stderr}");
+    }
+}

@@ -1,8 +1,9 @@
-//! Untrusted text in reports: file paths, function names and parser
-//! messages come from the repository and may hold anything. The text format
-//! shows control characters visibly, so no name can start an output line of
-//! its own (a CI log reads a line starting with `::` as a workflow command);
-//! CSV neutralises cells a spreadsheet would read as a formula.
+//! Untrusted text in reports and diagnostics: file paths, function names
+//! and parser messages come from the repository and may hold anything. The
+//! text format and the CLI's warnings and errors show control characters
+//! visibly, so no name can start an output line of its own (a CI log reads a
+//! line starting with `::` as a workflow command); CSV neutralises cells a
+//! spreadsheet would read as a formula.
 
 use std::borrow::Cow;
 

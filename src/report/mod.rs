@@ -1,7 +1,7 @@
 //! Renderers: pure functions from results and violations to bytes.
 
 pub mod csv;
-mod escape;
+pub mod escape;
 #[cfg(test)]
 mod fixture;
 pub mod github;
