@@ -2,8 +2,13 @@
 //! hooks directory ([`super::git::GitSource::hooks_dir`]). Writes only inside
 //! that hooks directory, never through a symbolic link; never the worktree's
 //! files, the index or refs.
+//!
+//! The directory itself is the one git runs hooks from: `core.hooksPath`
+//! wherever it points (inside the repository or not), else `hooks` in the
+//! common git directory, followed through symbolic links as git follows
+//! them. Only the hook file is guarded: it is never written through a link.
 
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 /// The pre-commit hook script, the very bytes of `hooks/pre-commit`.
@@ -117,9 +122,19 @@ fn existing_hook(path: &Path) -> Result<Existing, HookError> {
                 target: format!("{:?}", target.display().to_string()),
             })
         }
-        Ok(_) => std::fs::read(path).map(Existing::File).map_err(io_error),
+        Ok(_) => {
+            // Enough to recognise antipasta's script; a larger file is foreign.
+            let mut bytes = Vec::new();
+            std::fs::File::open(path)
+                .and_then(|file| file.take(MAX_HOOK_BYTES).read_to_end(&mut bytes))
+                .map_err(io_error)?;
+            Ok(Existing::File(bytes))
+        }
     }
 }
+
+/// How much of an existing hook is read to tell whether it is antipasta's.
+const MAX_HOOK_BYTES: u64 = 1024 * 1024;
 
 fn is_ours(script: &[u8]) -> bool {
     script
