@@ -359,6 +359,18 @@ fn untrusted_names_never_start_a_text_line() {
         assert!(stdout.contains(expected), "{expected:?} in {stdout}");
     }
     assert_eq!(stdout.lines().count(), 6, "{stdout}");
+    // The formats that escaped these names already keep doing so.
+    let github = antipasta(dir.path(), &["check", "--format", "github"]);
+    let github = String::from_utf8(github.stdout).expect("UTF-8");
+    assert_eq!(github.lines().count(), 5, "{github}");
+    for line in github.lines() {
+        assert!(line.starts_with("::error file="), "{line:?}");
+    }
+    let markdown = antipasta(dir.path(), &["check", "--format", "markdown"]);
+    let markdown = String::from_utf8(markdown.stdout).expect("UTF-8");
+    for line in markdown.lines() {
+        assert!(!line.trim_start().starts_with("::"), "{line:?}");
+    }
 }
 
 #[cfg(unix)]
