@@ -203,7 +203,5 @@ fn decode(bytes: &[u8]) -> Result<&str, AnalysisError> {
         return Err(AnalysisError::Binary);
     }
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    std::str::from_utf8(bytes).map_err(|err| AnalysisError::NotUtf8 {
-        offset: err.valid_up_to(),
-    })
+    std::str::from_utf8(bytes).map_err(|err| AnalysisError::not_utf8(bytes, err.valid_up_to()))
 }

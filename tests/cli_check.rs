@@ -309,3 +309,258 @@ fn usage_errors_exit_2() {
         Some(2)
     );
 }
+
+/// A function with cyclomatic complexity 12, named `name`, in JavaScript
+/// source: `name` is spliced into a class as a computed method name.
+fn busy_js_method(name: &str) -> String {
+    let body: String = (0..11)
+        .map(|i| format!("    if (x === {i}) return {i};\n"))
+        .collect();
+    format!("  [{name}](x) {{\n{body}    return -1;\n  }}\n")
+}
+
+/// A Python function with cyclomatic complexity 12.
+fn busy_python() -> String {
+    let body: String = (0..11)
+        .map(|i| format!("    if x == {i}:\n        return {i}\n"))
+        .collect();
+    format!("def f(x):\n{body}    return 0\n")
+}
+
+#[cfg(unix)]
+#[test]
+fn untrusted_names_never_start_a_text_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A string with a line continuation, and a template literal, both
+    // holding a real newline followed by a workflow command.
+    let source = format!(
+        "class A {{\n{}{}}}\n",
+        busy_js_method("\"a\\\n::stop-commands::x\""),
+        busy_js_method("`b\n::stop-commands::y`")
+    );
+    write(dir.path(), "a.js", source);
+    write(dir.path(), "b\n::warning::evil.py", busy_python());
+    write(dir.path(), "::error::c.py", busy_python());
+    write(dir.path(), "d\u{1b}[2J.py", busy_python());
+    let output = antipasta(dir.path(), &["check"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8(output.stdout).expect("UTF-8");
+    for line in stdout.lines() {
+        assert!(!line.trim_start().starts_with("::"), "{line:?} in {stdout}");
+        assert!(!line.contains('\u{1b}'), "{line:?}");
+    }
+    for expected in [
+        "a.js:2:3: cyclomatic_complexity 12 (limit <= 10) in A.a\\\\n::stop-commands::x\n",
+        "a.js:17:3: cyclomatic_complexity 12 (limit <= 10) in A.b\\n::stop-commands::y\n",
+        "b\\n::warning::evil.py:1:1: cyclomatic_complexity 12 (limit <= 10) in f\n",
+        "./::error::c.py:1:1: cyclomatic_complexity 12 (limit <= 10) in f\n",
+        "d\\x1b[2J.py:1:1: cyclomatic_complexity 12 (limit <= 10) in f\n",
+    ] {
+        assert!(stdout.contains(expected), "{expected:?} in {stdout}");
+    }
+    assert_eq!(stdout.lines().count(), 6, "{stdout}");
+    // The formats that escaped these names already keep doing so.
+    let github = antipasta(dir.path(), &["check", "--format", "github"]);
+    let github = String::from_utf8(github.stdout).expect("UTF-8");
+    assert_eq!(github.lines().count(), 5, "{github}");
+    for line in github.lines() {
+        assert!(line.starts_with("::error file="), "{line:?}");
+    }
+    let markdown = antipasta(dir.path(), &["check", "--format", "markdown"]);
+    let markdown = String::from_utf8(markdown.stdout).expect("UTF-8");
+    for line in markdown.lines() {
+        assert!(!line.trim_start().starts_with("::"), "{line:?}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn csv_cells_that_read_as_formulas_are_neutralised() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "=1+2.py", busy_python());
+    write(dir.path(), "@x.py", busy_python());
+    write(
+        dir.path(),
+        "h.js",
+        format!("({{\n{}}});\n", busy_js_method("\"-2+3\"")),
+    );
+    let output = antipasta(dir.path(), &["check", "--format", "csv"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8(output.stdout).expect("UTF-8");
+    let rows: Vec<&str> = stdout.split("\r\n").collect();
+    assert_eq!(
+        rows,
+        [
+            "path,line,end_line,column,function,metric,value,threshold,comparison,change,fails",
+            "'=1+2.py,1,24,1,f,cyclomatic_complexity,12,10,<=,,true",
+            "'@x.py,1,24,1,f,cyclomatic_complexity,12,10,<=,,true",
+            "h.js,2,15,3,'-2+3,cyclomatic_complexity,12,10,<=,,true",
+            "",
+        ],
+        "{stdout}"
+    );
+}
+
+#[test]
+fn sarif_locates_a_file_outside_the_repository_by_absolute_uri() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let repo = dir.path().join("repo");
+    write(&repo, "in.py", busy_python());
+    write(dir.path(), "out/x.py", busy_python());
+    std::fs::create_dir(repo.join(".git")).expect("mkdir .git");
+    let output = antipasta(
+        &repo,
+        &["check", "--format", "sarif", "in.py", "../out/x.py"],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let doc: Value = serde_json::from_slice(&output.stdout).expect("SARIF is JSON");
+    let locations: Vec<&Value> = doc["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|result| &result["locations"][0]["physicalLocation"]["artifactLocation"])
+        .collect();
+    let outside = dir.path().join("out/x.py");
+    assert_eq!(
+        locations,
+        [
+            &serde_json::json!({"uri": format!("file://{}", outside.display())}),
+            &serde_json::json!({"uri": "in.py", "uriBaseId": "%SRCROOT%"}),
+        ]
+    );
+}
+
+#[test]
+fn invalid_thresholds_exit_2_from_the_command_line_and_the_config() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "m.py", COMPLEX);
+    for (value, problem) in [
+        ("nan", "must be a finite number, got NaN"),
+        ("inf", "must be a finite number, got inf"),
+        ("-inf", "must be a finite number, got -inf"),
+        ("-1", "must not be negative, got -1"),
+        (
+            "1.5",
+            "must be a whole number (the metric is a count), got 1.5",
+        ),
+    ] {
+        let expected = format!("threshold for cyclomatic_complexity {problem}");
+        let flag = format!("cyc={value}");
+        let output = antipasta(dir.path(), &["check", "-t", &flag]);
+        assert_eq!(output.status.code(), Some(2), "-t {flag}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(&expected), "{stderr}");
+
+        write(
+            dir.path(),
+            ".antipasta.toml",
+            format!("[defaults]\nmax_cyclomatic_complexity = {value}\n"),
+        );
+        let wanted = format!(".antipasta.toml:2: max_cyclomatic_complexity: {expected}");
+        for command in [&["check"][..], &["config", "validate"]] {
+            let output = antipasta(dir.path(), command);
+            assert_eq!(output.status.code(), Some(2), "{command:?} with {value}");
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(stderr.contains(&wanted), "{stderr}");
+        }
+    }
+}
+
+#[test]
+fn a_deeply_nested_yaml_config_is_refused_before_parsing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "m.py", COMPLEX);
+    let levels = 100_000;
+    let flow = format!(
+        "defaults:\n  max_cyclomatic_complexity: 10\nignore_patterns: {}{}\n",
+        "[".repeat(levels),
+        "]".repeat(levels)
+    );
+    let block = format!(
+        "use_gitignore: true\nprofile:\n  {}x\n",
+        "- ".repeat(levels)
+    );
+    for text in [flow, block] {
+        write(dir.path(), ".antipasta.yaml", &text);
+        for command in [&["check"][..], &["config", "validate"]] {
+            let output = antipasta(dir.path(), command);
+            assert_eq!(output.status.code(), Some(2), "{command:?}");
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(
+                stderr.contains(".antipasta.yaml:3: nested deeper than 64 levels"),
+                "{stderr}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_config_file_over_one_mebibyte_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let padding = "# padding\n".repeat(110_000);
+    write(
+        dir.path(),
+        ".antipasta.toml",
+        format!("{padding}[defaults]\nmax_cyclomatic_complexity = 3\n"),
+    );
+    let output = antipasta(dir.path(), &["config", "validate"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(".antipasta.toml: larger than 1 MiB"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn jobs_above_256_are_refused_and_256_runs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "m.py", COMPLEX);
+    for jobs in ["100000", "257"] {
+        let output = antipasta(dir.path(), &["check", "-j", jobs]);
+        assert_eq!(output.status.code(), Some(2), "-j {jobs}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains(&format!(
+                "invalid value '{jobs}' for '--jobs <N>': at most 256 threads"
+            )),
+            "{stderr}"
+        );
+    }
+    let output = antipasta(dir.path(), &["check", "-j", "256", "-t", "cyc=3"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("in branchy"));
+}
+
+#[test]
+fn invalid_utf8_is_reported_at_the_bad_byte() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "latin1.py",
+        b"def f():\n    return 1\n\nname = 'caf\xe9'\n",
+    );
+    let output = antipasta(dir.path(), &["check"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("latin1.py:4:12: error: not valid UTF-8 (byte offset 34)\n"),
+        "{stdout}"
+    );
+    let (doc, _) = json(dir.path(), &[]);
+    assert_eq!(doc["files"][0]["error"]["line"], 4);
+    assert_eq!(doc["files"][0]["error"]["column"], 12);
+}
+
+#[cfg(unix)]
+#[test]
+fn diagnostics_show_control_characters_in_paths_as_escapes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let output = antipasta(dir.path(), &["check", "x\n::stop-commands::y.py"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("x\\n::stop-commands::y.py"), "{stderr}");
+    for line in stderr.lines() {
+        assert!(!line.trim_start().starts_with("::"), "{line:?} in {stderr}");
+    }
+}

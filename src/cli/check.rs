@@ -9,6 +9,7 @@ use super::options::{pathspecs, AnalysisOptions};
 use super::Outcome;
 use crate::config::Settings;
 use crate::gate::evaluate;
+use crate::report::escape::visible;
 use crate::report::{render, Report, Summary};
 use crate::source::git::GitSource;
 use crate::source::walk::{collect, repository_root};
@@ -51,7 +52,11 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
             attach_clean_blob_ids(&mut files, git, &base);
         }
         for walk_error in &walk_errors {
-            let _ = writeln!(err, "antipasta: warning: {walk_error}");
+            let _ = writeln!(
+                err,
+                "antipasta: warning: {}",
+                visible(&walk_error.to_string())
+            );
         }
         if !walk_errors.is_empty() && files.is_empty() {
             return Err("nothing to analyse".to_owned());
@@ -67,12 +72,15 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
         run.units_scored,
     );
     options.print_counts(&summary, err);
+    // What the paths are relative to (as `collect` and the index have them).
+    let root = repository_root(&cwd).unwrap_or_else(|| cwd.clone());
     let report = Report {
         results: &results,
         changes: None,
         violations: &violations,
         summary,
         fail_on: None,
+        root: Some(&root),
     };
     let rendered = render(&report, options.format, options.quiet);
     out.write_all(rendered.as_bytes())

@@ -114,6 +114,7 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
         violations: &violations,
         summary,
         fail_on: Some(args.fail_on),
+        root: git.workdir(),
     };
     let failing = violations.iter().any(|v| report.fails(v));
     let rendered = render(&report, options.format, options.quiet);

@@ -1,6 +1,7 @@
 //! Renderers: pure functions from results and violations to bytes.
 
 pub mod csv;
+pub mod escape;
 #[cfg(test)]
 mod fixture;
 pub mod github;
@@ -10,6 +11,8 @@ pub mod markdown;
 pub mod sarif;
 mod sarif_wire;
 pub mod text;
+
+use std::path::Path;
 
 use crate::diff::policy::FailOn;
 use crate::diff::{FileChange, FileStatus, UnitChange};
@@ -56,6 +59,9 @@ pub struct Report<'a> {
     pub summary: Summary,
     /// `diff` only: which violations fail the run. `None` (`check`): all do.
     pub fail_on: Option<FailOn>,
+    /// The directory the paths are relative to (the repository root), for
+    /// locating a file outside it by an absolute path (SARIF).
+    pub root: Option<&'a Path>,
 }
 
 impl Report<'_> {

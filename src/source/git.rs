@@ -16,6 +16,12 @@ pub enum GitError {
     NotARepository { path: PathBuf },
     #[error("{path}: cannot open the git repository: {message}")]
     Open { path: PathBuf, message: String },
+    #[error(
+        "{path}: the repository names objects with {format} (extensions.objectFormat), \
+         which antipasta does not support; only SHA-1 repositories can be read \
+         (`antipasta check PATHS` without --staged still works)"
+    )]
+    ObjectFormat { path: PathBuf, format: String },
     #[error("cannot read the git index: {message}")]
     Index { message: String },
     #[error("cannot resolve HEAD: {message}")]
@@ -102,9 +108,17 @@ impl GitSource {
                 })
             }
             Err(err) => {
-                return Err(GitError::Open {
-                    path: dir.to_owned(),
-                    message: err.to_string(),
+                return Err(match declared_object_format(dir) {
+                    Some(format) if !format.eq_ignore_ascii_case("sha1") => {
+                        GitError::ObjectFormat {
+                            path: dir.to_owned(),
+                            format,
+                        }
+                    }
+                    _ => GitError::Open {
+                        path: dir.to_owned(),
+                        message: causes(&err),
+                    },
                 })
             }
         };
@@ -313,9 +327,75 @@ fn is_regular_file(entry: &gix::index::Entry) -> bool {
 }
 
 fn open_index(repo: &gix::Repository) -> Result<gix::worktree::Index, GitError> {
-    repo.index_or_empty().map_err(|e| GitError::Index {
-        message: e.to_string(),
+    repo.index_or_empty().map_err(|err| GitError::Index {
+        message: index_problem(repo, &err),
     })
+}
+
+/// The `extensions.objectFormat` of the repository containing `dir`, read
+/// from its config file directly: gix, built for SHA-1 only, refuses to open
+/// a repository that declares another format.
+fn declared_object_format(dir: &Path) -> Option<String> {
+    let (found, _trust) = gix::discover::upwards(dir).ok()?;
+    let (git_dir, _) = found.into_repository_and_work_tree_directories();
+    // A linked worktree's git directory names the shared one in `commondir`.
+    let common_dir = match std::fs::read_to_string(git_dir.join("commondir")) {
+        Ok(relative) => git_dir.join(relative.trim_end()),
+        Err(_) => git_dir,
+    };
+    let config = gix::config::File::from_path_no_includes(
+        common_dir.join("config"),
+        gix::config::Source::Local,
+    )
+    .ok()?;
+    let format = config.string("extensions.objectFormat")?;
+    Some(format.to_str_lossy().into_owned())
+}
+
+/// What is wrong with an index gix could not open. gix verifies the file's
+/// trailing checksum before decoding it and calls any mismatch a "Shared
+/// index checksum mismatch", whatever is damaged; decoding the file again
+/// without that check finds the fault git would name (a bad signature or
+/// version, a truncated entry). When only the checksum fails, that is said.
+fn index_problem(repo: &gix::Repository, err: &(dyn std::error::Error + 'static)) -> String {
+    let path = repo.index_path();
+    let unverified = gix::index::File::at(
+        &path,
+        repo.object_hash(),
+        true,
+        gix::index::decode::Options::default(),
+    );
+    match unverified {
+        Err(structural) => format!("{}: {}", path.display(), causes(&structural)),
+        Ok(_) => format!(
+            "{}: the file is corrupt: its checksum does not match its content ({})",
+            path.display(),
+            deepest_cause(err)
+        ),
+    }
+}
+
+/// An error and its causes, `outer: inner: …`.
+fn causes(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut messages: Vec<String> = Vec::new();
+    let mut next = Some(err);
+    while let Some(current) = next {
+        let message = current.to_string();
+        // Wrappers often repeat their cause's text; say it once.
+        if !messages.iter().any(|seen| seen.contains(&message)) {
+            messages.push(message);
+        }
+        next = current.source();
+    }
+    messages.join(": ")
+}
+
+fn deepest_cause(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut deepest = err;
+    while let Some(source) = deepest.source() {
+        deepest = source;
+    }
+    deepest.to_string()
 }
 
 /// The analysable regular files of an index (intent-to-add entries apart),
