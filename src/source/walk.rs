@@ -141,8 +141,16 @@ fn error_path(err: &ignore::Error) -> (Option<&Path>, String) {
     }
 }
 
-/// An I/O error as `ls` prints it: "Permission denied", without "(os error 13)".
+/// An I/O error as `ls` prints it: "Permission denied", without "(os
+/// error 13)" or the wrapper's own path.
 pub fn io_message(err: &std::io::Error) -> String {
+    let inner = err
+        .get_ref()
+        .and_then(|wrapped| std::error::Error::source(wrapped))
+        .and_then(|source| source.downcast_ref::<std::io::Error>());
+    if let Some(inner) = inner {
+        return io_message(inner);
+    }
     let text = err.to_string();
     match text.find(" (os error ") {
         Some(end) => text[..end].to_owned(),
