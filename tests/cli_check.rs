@@ -524,7 +524,7 @@ fn a_file_swapped_for_a_fifo_or_a_device_link_after_listing_is_refused() {
     }
     std::os::unix::fs::symlink(root.join("c.py"), root.join("link.py")).expect("symlink");
     let settings = Settings::resolve(ConfigFile::default(), None).expect("defaults");
-    let walked = collect(&[root.clone()], &root, &root, &settings).expect("lists");
+    let walked = collect(std::slice::from_ref(&root), &root, &root, &settings).expect("lists");
     let named = collect(&[root.join("link.py")], &root, &root, &settings).expect("lists");
     let mut files = walked.files;
     files.extend(named.files);
