@@ -6,7 +6,8 @@
 #     max_file_size), `check`;
 #   - a Python file whose only line is one list literal of strings, `check`;
 #   - a Python file whose N functions are all renamed in the worktree,
-#     `diff` (every function pairs with its renamed base version).
+#     `diff` (every function pairs with its renamed base version);
+#   - and a 50 MB module, over the default max_file_size: refused unread.
 #
 # Usage: bench/resources.sh [RUNS]   (median of RUNS, default 3; the peak
 # is the largest of the runs). Inputs are generated under bench/.work/.
@@ -77,6 +78,7 @@ for mb in (1.5, 3, 6):
     literal(os.path.join(work, f"literal-{mb}MB.py"), mb)
 for count in (2000, 4000, 8000):
     renamed(os.path.join(work, f"renamed-{count}"), count)
+module(os.path.join(work, "module-50MB.py"), 50)
 EOF
 
 "$python" - "$runs" "$bin" "$work" <<'EOF'
@@ -108,6 +110,9 @@ for mb in ("1.5", "3", "6"):
 for count in (2000, 4000, 8000):
     repo = os.path.join(work, f"renamed-{count}")
     cases.append(("renamed functions, diff", -count, repo, [binary, "diff", "--no-cache", "--quiet"]))
+# Over the default max_file_size: a per-file error, the file never read.
+path = os.path.join(work, "module-50MB.py")
+cases.append(("over max_file_size, check", os.path.getsize(path), work, [binary, "check", "--no-cache", "--quiet", path]))
 
 print(f"{'input':<24} {'size':>16} {'wall s':>7} {'CPU s':>7} {'peak MiB':>9} {'CPU s per unit':>15} {'MiB per unit':>13}")
 for label, size, cwd, command in cases:
