@@ -476,6 +476,13 @@ fn an_unreadable_directory_is_an_error_in_check_and_diff() {
     assert!(status.success());
     let secret = repo.join("secret");
     std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+    // An unreadable file, untracked: only `check` lists it.
+    write(&repo, "locked.py", COMPLEX);
+    std::fs::set_permissions(
+        repo.join("locked.py"),
+        std::fs::Permissions::from_mode(0o000),
+    )
+    .expect("chmod");
     let restore = || {
         std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o755)).expect("chmod")
     };
@@ -492,9 +499,10 @@ fn an_unreadable_directory_is_an_error_in_check_and_diff() {
         "antipasta: error: secret: Permission denied\n"
     );
     let stdout = String::from_utf8_lossy(&check.stdout);
-    assert!(
-        stdout.contains("Found problems: 0 violations in 1 file, 1 function, 1 file that could not be analysed."),
-        "{stdout}"
+    assert_eq!(
+        stdout,
+        "locked.py:1:1: error: cannot read: Permission denied\n\
+         Found problems: 0 violations in 2 files, 1 function, 2 files that could not be analysed.\n"
     );
 
     assert_eq!(diff.status.code(), Some(1), "{}", stderr(&diff));
