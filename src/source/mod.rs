@@ -110,13 +110,13 @@ impl<'a> Reader<'a> {
     }
 
     fn within_limit(&self, size: u64) -> Result<(), ReadError> {
-        match size > self.max_file_size {
-            true => Err(ReadError::TooLarge {
+        if size > self.max_file_size {
+            return Err(ReadError::TooLarge {
                 size,
                 limit: self.max_file_size,
-            }),
-            false => Ok(()),
+            });
         }
+        Ok(())
     }
 }
 
@@ -136,10 +136,13 @@ pub fn read_regular_file(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> 
     }
     let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
     // One byte past the limit tells a file that grew since `fstat`.
-    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    (&file)
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)?;
     let read = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
     if read > limit {
-        return Err(too_large(read));
+        let grown = file.metadata().map_or(read, |now| now.len().max(read));
+        return Err(too_large(grown));
     }
     Ok(bytes)
 }

@@ -67,9 +67,10 @@ pub fn collect(
         // regular file (a named FIFO or device included).
         if let Some(language) = Language::from_path(&absolute) {
             let is_link = std::fs::symlink_metadata(&absolute).is_ok_and(|m| m.is_symlink());
-            let origin = match is_link {
-                true => std::fs::canonicalize(&absolute).unwrap_or_else(|_| absolute.clone()),
-                false => absolute.clone(),
+            let origin = if is_link {
+                std::fs::canonicalize(&absolute).unwrap_or_else(|_| absolute.clone())
+            } else {
+                absolute.clone()
             };
             listing.files.push(SourceFile {
                 display: display_path(&absolute, base),
