@@ -247,9 +247,9 @@ impl GitSource {
 
     /// The analysable tracked files present in the worktree (what `git
     /// diff` compares): every index entry of a regular file that still
-    /// exists as one (or cannot be examined), with its index blob id when the stat data says the
-    /// file is unchanged. Intent-to-add entries are included; an unmerged
-    /// path is listed once.
+    /// exists as one (or cannot be examined), with its index blob id when
+    /// the stat data says the file is unchanged. Intent-to-add entries are
+    /// included; an unmerged path is listed once.
     pub fn tracked_worktree_files(&self) -> Result<Vec<WorktreeFile>, GitError> {
         let Some(workdir) = &self.workdir else {
             return Ok(Vec::new());
