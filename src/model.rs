@@ -81,25 +81,31 @@ pub struct Span {
     pub column: u32,
 }
 
-impl Span {
-    /// Lines `start_line..=end_line` of `source`, newlines included: the
+/// A text with the offset of each of its lines, so that the lines of many
+/// spans are cut out of one file in time linear in the file.
+#[derive(Debug, Clone)]
+pub struct Lines<'s> {
+    source: &'s str,
+    /// Byte offset of each line's start (`\n`-separated lines).
+    starts: Vec<usize>,
+}
+
+impl<'s> Lines<'s> {
+    pub fn new(source: &'s str) -> Lines<'s> {
+        let starts = std::iter::once(0)
+            .chain(source.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Lines { source, starts }
+    }
+
+    /// Lines `start_line..=end_line` of the text, newlines included: the
     /// unit's text, compared to tell an unchanged unit from an edited one.
-    pub fn lines<'s>(&self, source: &'s str) -> &'s str {
-        let first = self.start_line.max(1) as usize - 1;
-        let last = (self.end_line as usize).max(first + 1);
-        let mut start = source.len();
-        let mut end = source.len();
-        let line_starts = std::iter::once(0).chain(source.match_indices('\n').map(|(i, _)| i + 1));
-        for (index, offset) in line_starts.enumerate() {
-            if index == first {
-                start = offset;
-            }
-            if index == last {
-                end = offset;
-                break;
-            }
-        }
-        &source[start.min(end)..end]
+    pub fn of(&self, span: &Span) -> &'s str {
+        let first = span.start_line.max(1) as usize - 1;
+        let last = (span.end_line as usize).max(first + 1);
+        let offset = |line: usize| self.starts.get(line).copied().unwrap_or(self.source.len());
+        let (start, end) = (offset(first), offset(last));
+        &self.source[start.min(end)..end]
     }
 }
 

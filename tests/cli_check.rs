@@ -5,6 +5,9 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+mod common;
+use common::git;
+
 fn antipasta(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_antipasta"))
         .args(args)
@@ -188,8 +191,13 @@ fn deep_nesting_and_huge_files_finish_without_crashing() {
     );
     let mut huge = String::new();
     let mut index = 0;
-    while huge.len() < 10 * 1024 * 1024 {
-        huge.push_str(&format!("def f{index}(a, b):\n    if a and b:\n        return a + b\n    return [x for x in a if x]\n\n"));
+    // As large as the default max_file_size (10 MB) lets a file be.
+    loop {
+        let function = format!("def f{index}(a, b):\n    if a and b:\n        return a + b\n    return [x for x in a if x]\n\n");
+        if huge.len() + function.len() > 10 * 1024 * 1024 {
+            break;
+        }
+        huge.push_str(&function);
         index += 1;
     }
     write(dir.path(), "huge.py", huge);
@@ -563,4 +571,262 @@ fn diagnostics_show_control_characters_in_paths_as_escapes() {
     for line in stderr.lines() {
         assert!(!line.trim_start().starts_with("::"), "{line:?} in {stderr}");
     }
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn a_missing_operand_exits_2_and_names_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "m.py", COMPLEX);
+    for args in [
+        &["check", "nosuchfile.py"][..],
+        &["check", "m.py", "nosuchfile.py"],
+    ] {
+        let output = antipasta(dir.path(), args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert_eq!(
+            stderr(&output),
+            "antipasta: error: nosuchfile.py: No such file or directory\n"
+        );
+        assert!(output.stdout.is_empty());
+    }
+}
+
+#[test]
+fn staged_paths_that_name_nothing_are_errors_and_named_unchanged_files_still_work() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    write(dir.path(), "m.py", COMPLEX);
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-q", "-m", "base"]);
+    let missing = antipasta(dir.path(), &["check", "--staged", "nosuchfile.py"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert_eq!(
+        stderr(&missing),
+        "antipasta: error: nosuchfile.py: No such file or directory (and not in the index)\n"
+    );
+    let outside = tempfile::tempdir().expect("tempdir");
+    let outside = outside.path().to_string_lossy().into_owned();
+    let output = antipasta(dir.path(), &["check", "--staged", &outside]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        format!("antipasta: error: {outside}: outside the repository\n")
+    );
+    // pre-commit names existing files, changed or not: judged as staged.
+    let (doc, code) = json(dir.path(), &["--staged", "-t", "cyc=3", "m.py"]);
+    assert_eq!(code, 1);
+    assert_eq!(doc["summary"]["files"], 1);
+    // An existing untracked file has nothing staged: no error, nothing judged.
+    write(dir.path(), "new.py", COMPLEX);
+    let (doc, code) = json(dir.path(), &["--staged", "new.py"]);
+    assert_eq!((code, doc["summary"]["files"].clone()), (0, 0.into()));
+}
+
+/// A file larger than `max_file_size` is a per-file error, read from disk
+/// or from the index; the limit is configurable.
+#[test]
+fn files_over_max_file_size_are_per_file_errors() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    let big = format!("x = [{}]\n", "1, ".repeat(50 * 1024 * 1024 / 3));
+    write(dir.path(), "big.py", &big);
+    write(dir.path(), "m.py", COMPLEX);
+    let size = big.len();
+    let message = format!(
+        "cannot read: the file is {size} bytes, larger than max_file_size (10485760 bytes)"
+    );
+    let output = antipasta(dir.path(), &["check"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains(&format!("big.py:1:1: error: {message}")),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("in 2 files, 1 function, 1 file that could not"),
+        "{stdout}"
+    );
+    git(dir.path(), &["add", "-A"]);
+    let (doc, code) = json(dir.path(), &["--staged"]);
+    assert_eq!(code, 1);
+    assert_eq!(doc["files"][0]["path"], "big.py");
+    assert_eq!(doc["files"][0]["error"]["message"], message.as_str());
+
+    write(dir.path(), ".antipasta.toml", "max_file_size = \"1KB\"\n");
+    let mid = format!("x = [{}]\n", "1, ".repeat(400));
+    write(dir.path(), "mid.py", &mid);
+    let (doc, code) = json(dir.path(), &["m.py", "mid.py"]);
+    assert_eq!(code, 1);
+    assert_eq!(doc["files"][0]["functions"][0]["name"], "branchy");
+    assert_eq!(
+        doc["files"][1]["error"]["message"],
+        format!(
+            "cannot read: the file is {} bytes, larger than max_file_size (1024 bytes)",
+            mid.len()
+        )
+    );
+    write(dir.path(), ".antipasta.toml", "max_file_size = \"ten\"\n");
+    let output = antipasta(dir.path(), &["check", "m.py"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+}
+
+/// The runner and a world-readable copy of a tree with one directory
+/// nobody may read: as an unprivileged user (through `setpriv` when the
+/// tests run as root, as in CI).
+#[cfg(unix)]
+fn unprivileged(dir: &Path, args: &[&str]) -> Option<Output> {
+    // SAFETY: geteuid has no preconditions.
+    let root = unsafe { libc::geteuid() } == 0;
+    let mut command = if root {
+        if Command::new("setpriv").arg("--version").output().is_err() {
+            eprintln!("SKIPPED: running as root and setpriv is missing: the unreadable-directory test cannot drop privileges");
+            return None;
+        }
+        let mut command = Command::new("setpriv");
+        command.args(["--reuid=65534", "--regid=65534", "--clear-groups"]);
+        command.arg(env!("CARGO_BIN_EXE_antipasta"));
+        command
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_antipasta"))
+    };
+    Some(
+        command
+            .args(args)
+            .current_dir(dir)
+            .env("NO_COLOR", "1")
+            .env("ANTIPASTA_NO_CACHE", "1")
+            .env("HOME", dir)
+            .output()
+            .expect("the antipasta binary runs"),
+    )
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unreadable_directory_is_an_error_in_check_and_diff() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let repo = dir.path().join("repo");
+    std::fs::create_dir(&repo).expect("mkdir");
+    git(&repo, &["init", "-q", "-b", "main"]);
+    write(&repo, "ok.py", "def fine():\n    return 1\n");
+    write(&repo, "secret/m.py", COMPLEX);
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "base"]);
+    write(
+        &repo,
+        "secret/m.py",
+        format!("{COMPLEX}\n\ndef more():\n    return 2\n"),
+    );
+    // World-readable, except the one directory.
+    let status = Command::new("chmod")
+        .args(["-R", "a+rwX"])
+        .arg(dir.path())
+        .status()
+        .expect("chmod runs");
+    assert!(status.success());
+    let secret = repo.join("secret");
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+    // An unreadable file, untracked: only `check` lists it.
+    write(&repo, "locked.py", COMPLEX);
+    std::fs::set_permissions(
+        repo.join("locked.py"),
+        std::fs::Permissions::from_mode(0o000),
+    )
+    .expect("chmod");
+    let restore = || {
+        std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o755)).expect("chmod")
+    };
+    let Some(check) = unprivileged(&repo, &["check", "-t", "cyc=3", "."]) else {
+        restore();
+        return;
+    };
+    let diff = unprivileged(&repo, &["diff", "--format", "json"]).expect("ran once");
+    restore();
+
+    assert_eq!(check.status.code(), Some(1), "{}", stderr(&check));
+    assert_eq!(
+        stderr(&check),
+        "antipasta: error: secret: Permission denied\n"
+    );
+    let stdout = String::from_utf8_lossy(&check.stdout);
+    assert_eq!(
+        stdout,
+        "locked.py:1:1: error: cannot read: Permission denied\n\
+         Found problems: 0 violations in 2 files, 1 function, 2 files that could not be analysed.\n"
+    );
+
+    assert_eq!(diff.status.code(), Some(1), "{}", stderr(&diff));
+    let doc: Value = serde_json::from_slice(&diff.stdout).expect("JSON");
+    let file = &doc["files"][0];
+    assert_eq!(file["path"], "secret/m.py");
+    assert_eq!(file["status"], "modified", "{doc}");
+    assert_eq!(file["error"]["message"], "cannot read: Permission denied");
+}
+
+/// Files listed as regular files and then swapped, before they are read,
+/// for a FIFO (whose open would block) or a symbolic link to `/dev/zero`
+/// (endless): both are per-file errors, and the run ends. A symbolic link
+/// named on the command line is still followed to its regular file.
+#[cfg(unix)]
+#[test]
+fn a_file_swapped_for_a_fifo_or_a_device_link_after_listing_is_refused() {
+    use antipasta::config::{ConfigFile, Settings};
+    use antipasta::engine::analyze_files;
+    use antipasta::source::walk::collect;
+    use antipasta::source::Reader;
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().to_path_buf();
+    for name in ["a.py", "b.py", "c.py"] {
+        write(&root, name, COMPLEX);
+    }
+    std::os::unix::fs::symlink(root.join("c.py"), root.join("link.py")).expect("symlink");
+    let settings = Settings::resolve(ConfigFile::default(), None).expect("defaults");
+    let walked = collect(std::slice::from_ref(&root), &root, &root, &settings).expect("lists");
+    let named = collect(&[root.join("link.py")], &root, &root, &settings).expect("lists");
+    let mut files = walked.files;
+    files.extend(named.files);
+    let names: Vec<&str> = files.iter().map(|f| f.display.as_str()).collect();
+    assert_eq!(names, ["a.py", "b.py", "c.py", "link.py"]);
+
+    std::fs::remove_file(root.join("a.py")).expect("rm");
+    let status = Command::new("mkfifo")
+        .arg(root.join("a.py"))
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success());
+    std::fs::remove_file(root.join("b.py")).expect("rm");
+    std::os::unix::fs::symlink("/dev/zero", root.join("b.py")).expect("symlink");
+
+    let (done, finished) = std::sync::mpsc::channel();
+    let max_file_size = settings.max_file_size;
+    std::thread::spawn(move || {
+        let run = analyze_files(&files, &[], &Reader::filesystem(max_file_size), 2, None);
+        let _ = done.send(run.map(|run| run.results));
+    });
+    let results = finished
+        .recv_timeout(std::time::Duration::from_secs(120))
+        .expect("the run ends (a FIFO must not block it)")
+        .expect("worker threads start");
+    let outcomes: Vec<String> = results
+        .iter()
+        .map(|result| match &result.outcome {
+            Ok(analysis) => format!("{}: {} function", result.path, analysis.functions.len()),
+            Err(err) => format!("{}: {err}", result.path),
+        })
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            "a.py: cannot read: not a regular file (it is a FIFO)",
+            "b.py: cannot read: not a regular file (it is a symbolic link)",
+            "c.py: 1 function",
+            "link.py: 1 function",
+        ]
+    );
 }

@@ -55,7 +55,7 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
         files.retain(|file| matches_pathspec(&file.display, &pathspecs));
         Ok(files)
     };
-    let reader = Reader::Git(&git);
+    let reader = Reader::git(&git, settings.max_file_size);
     // Rename detection, baselines and unit pairing all need file texts:
     // each is read once.
     let texts: RefCell<HashMap<Origin, Option<String>>> = RefCell::default();

@@ -7,6 +7,7 @@
 //! the file, the key and (where the parser knows it) the line.
 
 pub mod metric;
+pub mod size;
 mod yaml_depth;
 
 use std::collections::BTreeMap;
@@ -39,6 +40,7 @@ pub struct ConfigFile {
     pub ignore_patterns: Option<Vec<String>>,
     pub use_gitignore: Option<bool>,
     pub cache: Option<CacheOptions>,
+    pub max_file_size: Option<size::ByteSize>,
     // antipasta 1.x keys for analyses antipasta does not run: accepted, unused.
     pub profile: Option<IgnoredAny>,
     pub tree_shape: Option<IgnoredAny>,
@@ -182,6 +184,8 @@ pub struct Settings {
     pub ignore: GlobSet,
     pub use_gitignore: bool,
     pub cache: CacheSettings,
+    /// Files larger than this many bytes are not read (a per-file error).
+    pub max_file_size: u64,
     /// The file the settings came from, if any.
     pub source: Option<PathBuf>,
 }
@@ -273,6 +277,9 @@ impl Settings {
             ignore,
             use_gitignore: file.use_gitignore.unwrap_or(true),
             cache,
+            max_file_size: file
+                .max_file_size
+                .map_or(size::DEFAULT_MAX_FILE_SIZE, |size| size.0),
             source,
         })
     }

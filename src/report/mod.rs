@@ -122,6 +122,8 @@ pub struct Summary {
     pub functions: usize,
     pub violations: usize,
     pub errors: usize,
+    /// Files deliberately not judged (skipped as minified).
+    pub skipped: usize,
     pub cache_hits: usize,
     pub cache_misses: usize,
     /// Functions whose metrics were computed in this run (not taken from
@@ -140,6 +142,7 @@ impl Summary {
             functions: 0,
             violations: violations.len(),
             errors: 0,
+            skipped: 0,
             cache_hits: 0,
             cache_misses: 0,
             units_scored: 0,
@@ -149,7 +152,7 @@ impl Summary {
             match &result.outcome {
                 Ok(analysis) => summary.functions += analysis.functions.len(),
                 Err(err) if err.is_failure() => summary.errors += 1,
-                Err(_) => {}
+                Err(_) => summary.skipped += 1,
             }
         }
         summary

@@ -159,8 +159,13 @@ fn summary_line(s: Summary, diff: bool) -> String {
         "Found problems"
     };
     let scope = if diff { "changed " } else { "" };
+    // A file left unjudged is named in the summary, never silently counted as passing.
+    let skipped = match s.skipped {
+        0 => String::new(),
+        n => format!(", {} not judged (minified)", plural(n, "file")),
+    };
     format!(
-        "{verdict}: {} in {}, {}, {} that could not be analysed.\n",
+        "{verdict}: {} in {}, {}, {} that could not be analysed{skipped}.\n",
         plural(s.violations, "violation"),
         plural(s.files, &format!("{scope}file")),
         plural(s.functions, "function"),

@@ -84,6 +84,9 @@ pub struct Staged {
     pub files: Vec<GitFile>,
     /// Paths with merge conflicts (index stages 1–3).
     pub unmerged: Vec<String>,
+    /// The pathspecs that name no index entry at all (neither a file nor a
+    /// directory holding one).
+    pub unmatched: Vec<String>,
 }
 
 /// An opened repository, shareable across analysis threads.
@@ -152,6 +155,7 @@ impl GitSource {
         let index = open_index(&repo)?;
         let head = HeadComparison::new(&repo, index.tree())?;
         let mut staged = index_listing(&index);
+        staged.unmatched = unmatched_pathspecs(&index, pathspecs);
         staged
             .unmerged
             .retain(|path| matches_pathspec(path, pathspecs));
@@ -257,9 +261,9 @@ impl GitSource {
 
     /// The analysable tracked files present in the worktree (what `git
     /// diff` compares): every index entry of a regular file that still
-    /// exists as one, with its index blob id when the stat data says the
-    /// file is unchanged. Intent-to-add entries are included; an unmerged
-    /// path is listed once.
+    /// exists as one (or cannot be examined), with its index blob id when
+    /// the stat data says the file is unchanged. Intent-to-add entries are
+    /// included; an unmerged path is listed once.
     pub fn tracked_worktree_files(&self) -> Result<Vec<WorktreeFile>, GitError> {
         let Some(workdir) = &self.workdir else {
             return Ok(Vec::new());
@@ -284,19 +288,25 @@ impl GitSource {
                 continue;
             }
             let absolute = workdir.join(&path);
-            let Ok(metadata) = gix::index::fs::Metadata::from_path_no_follow(&absolute) else {
-                continue;
+            let metadata = match gix::index::fs::Metadata::from_path_no_follow(&absolute) {
+                Ok(metadata) if !metadata.is_file() => continue,
+                Ok(metadata) => Some(metadata),
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => continue,
+                // Present but not examinable (an unreadable directory): listed
+                // without an id, so reading it reports the error for this file
+                // instead of calling it deleted.
+                Err(_) => None,
             };
-            if !metadata.is_file() {
-                continue;
-            }
-            let clean = entry.stage() == gix::index::entry::Stage::Unconflicted
-                && !entry
-                    .flags
-                    .contains(gix::index::entry::Flags::INTENT_TO_ADD)
-                && gix::index::entry::Stat::from_fs(&metadata).is_ok_and(|stat| {
-                    entry.stat.matches(&stat, options) && !entry.stat.is_racy(index_time, options)
-                });
+            let clean = metadata.is_some_and(|metadata| {
+                entry.stage() == gix::index::entry::Stage::Unconflicted
+                    && !entry
+                        .flags
+                        .contains(gix::index::entry::Flags::INTENT_TO_ADD)
+                    && gix::index::entry::Stat::from_fs(&metadata).is_ok_and(|stat| {
+                        entry.stat.matches(&stat, options)
+                            && !entry.stat.is_racy(index_time, options)
+                    })
+            });
             files.push(WorktreeFile {
                 path,
                 absolute,
@@ -305,6 +315,16 @@ impl GitSource {
             });
         }
         Ok(files)
+    }
+
+    /// A blob's size from its object header, without inflating the blob.
+    pub fn blob_size(&self, id: ObjectId) -> Result<u64, GitError> {
+        let repo = self.repo.to_thread_local();
+        let header = repo.find_header(id).map_err(|e| GitError::Object {
+            id,
+            message: e.to_string(),
+        })?;
+        Ok(header.size())
     }
 
     /// The content of a blob.
@@ -427,6 +447,27 @@ fn index_listing(index: &gix::index::File) -> Staged {
     }
     staged.files.sort();
     staged
+}
+
+/// The pathspecs no entry of `index` lies at or under: one pass over the
+/// entries and their parent directories, then one lookup per pathspec.
+fn unmatched_pathspecs(index: &gix::index::File, pathspecs: &[String]) -> Vec<String> {
+    let mut known: std::collections::HashSet<&[u8]> = std::collections::HashSet::new();
+    for entry in index.entries() {
+        let path: &[u8] = entry.path(index).as_ref();
+        known.insert(path);
+        for (at, _) in path.iter().enumerate().filter(|(_, byte)| **byte == b'/') {
+            known.insert(&path[..at]);
+        }
+    }
+    pathspecs
+        .iter()
+        .filter(|spec| {
+            let spec = spec.trim_end_matches('/');
+            !(spec.is_empty() || spec == "." || known.contains(spec.as_bytes()))
+        })
+        .cloned()
+        .collect()
 }
 
 /// What HEAD holds, for telling staged changes from unchanged files. As git
