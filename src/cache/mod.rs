@@ -888,4 +888,155 @@ mod tests {
         ));
         assert!(!missing.exists());
     }
+
+    /// A small cache of real results, as bytes of its data file.
+    fn small_cache() -> (Vec<u8>, Vec<(CacheKey, CachedOutcome)>) {
+        let sources = [
+            "def f(a, b):\n    if a and b:\n        return 1\n    return [x for x in a if x]\n",
+            "class C:\n    def m(self, x):\n        while x:\n            x -= 1\n        return x\n",
+            "def g(n):\n    # comment\n    return n or -n\n",
+        ];
+        let entries: Vec<(CacheKey, CachedOutcome)> = sources
+            .iter()
+            .enumerate()
+            .map(|(i, source)| {
+                let result = crate::engine::analyze_bytes(
+                    &format!("m{i}.py"),
+                    crate::model::Language::Python,
+                    source.as_bytes(),
+                );
+                (CacheKey::new(&result.blob_id, "python"), result.outcome)
+            })
+            .collect();
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (cache, _) = Cache::open_with_map_size(dir.path(), 1 << 20).expect("opens");
+        let refs: Vec<_> = entries.iter().map(|(k, o)| (k.clone(), o)).collect();
+        cache.put_all(&refs).expect("writes");
+        cache.record_run(0, 3).expect("records");
+        let bytes = std::fs::read(dir.path().join(DATA_FILE)).expect("data file");
+        (bytes, entries)
+    }
+
+    /// Issue 10, finding 4: one flipped bit per byte of the data file
+    /// (bit `offset % 8`, so every bit position is exercised), each in a
+    /// fresh copy. Every lookup then answers the stored value or misses
+    /// (the caller recomputes); never another value, never a signal; and
+    /// the cache stays usable for writing and reading afterwards.
+    #[test]
+    fn a_flipped_bit_anywhere_never_changes_a_value() {
+        let (clean, entries) = small_cache();
+        // Memory-backed when available: every flip commits a transaction.
+        let shm = Path::new("/dev/shm");
+        let root = if shm.is_dir() {
+            tempfile::tempdir_in(shm)
+        } else {
+            tempfile::tempdir()
+        }
+        .expect("tempdir");
+        let (mut intact, mut missed, mut rebuilt, mut unusable) = (0, 0, 0, 0);
+        let offsets = meaningful_offsets(&clean);
+        raise_open_file_limit(3 * offsets.len() + 256);
+        for &offset in &offsets {
+            let mut bytes = clean.clone();
+            bytes[offset] ^= 1 << (offset % 8);
+            let dir = root.path().join(offset.to_string());
+            std::fs::create_dir(&dir).expect("mkdir");
+            std::fs::write(dir.join(DATA_FILE), &bytes).expect("write");
+            let (cache, notice) = match Cache::open_with_map_size(&dir, 1 << 20) {
+                Ok(opened) => opened,
+                Err(_) => {
+                    // Reported once by the caller; the run goes on uncached.
+                    unusable += 1;
+                    continue;
+                }
+            };
+            if matches!(notice, Some(Notice::Rebuilt(_))) {
+                rebuilt += 1;
+            }
+            for (key, outcome) in &entries {
+                match cache.get(key) {
+                    Ok(Some(found)) => {
+                        assert_eq!(&found, outcome, "flip at byte {offset}");
+                        intact += 1;
+                    }
+                    Ok(None) | Err(_) => missed += 1,
+                }
+            }
+            let refs: Vec<_> = entries.iter().map(|(k, o)| (k.clone(), o)).collect();
+            if cache.put_all(&refs).is_ok() {
+                for (key, outcome) in &entries {
+                    if let Ok(Some(found)) = cache.get(key) {
+                        assert_eq!(&found, outcome, "rewritten after a flip at byte {offset}");
+                    }
+                }
+            }
+            std::fs::remove_dir_all(&dir).expect("cleanup");
+        }
+        eprintln!(
+            "{} flips over a {}-byte file: {intact} lookups intact, {missed} missed, {rebuilt} caches rebuilt, {unusable} unusable",
+            offsets.len(),
+            clean.len()
+        );
+        assert!(intact > 0 && missed > 0 && rebuilt > 0);
+        // Opening fails only where a flip makes the map unusable (its size).
+        assert!(
+            unusable * 100 < offsets.len(),
+            "{unusable} caches could not be opened"
+        );
+    }
+
+    /// The offsets of a data file LMDB can look at: meta records, the
+    /// header, node pointers and nodes of tree pages, and overflow pages
+    /// (free space inside a page and unused pages are skipped).
+    fn meaningful_offsets(bytes: &[u8]) -> Vec<usize> {
+        let page_size = 4096;
+        let u16_at = |at: usize| usize::from(u16::from_le_bytes([bytes[at], bytes[at + 1]]));
+        let mut offsets = Vec::new();
+        let mut overflow_pages = 0;
+        for start in (0..bytes.len()).step_by(page_size) {
+            let flags = u16_at(start + 10);
+            let ranges = if overflow_pages > 0 {
+                overflow_pages -= 1;
+                vec![0..page_size]
+            } else if flags & 0x08 != 0 {
+                vec![0..16 + 136]
+            } else if flags & 0x03 != 0 {
+                let (lower, upper) = (u16_at(start + 12), u16_at(start + 14));
+                vec![0..lower.min(page_size), upper.min(page_size)..page_size]
+            } else if flags & 0x04 != 0 {
+                let pages = u32::from_le_bytes([
+                    bytes[start + 12],
+                    bytes[start + 13],
+                    bytes[start + 14],
+                    bytes[start + 15],
+                ]);
+                overflow_pages = pages.saturating_sub(1);
+                vec![0..page_size]
+            } else {
+                vec![0..16]
+            };
+            for range in ranges {
+                offsets.extend(range.map(|offset| start + offset));
+            }
+        }
+        offsets
+    }
+
+    /// Each opened environment keeps its files open for the rest of the
+    /// process (see [`Cache`]), so a sweep needs a few thousand.
+    fn raise_open_file_limit(wanted: usize) {
+        let mut limit = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: plain getrlimit/setrlimit on a local struct.
+        unsafe {
+            if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0
+                && (limit.rlim_cur as usize) < wanted
+            {
+                limit.rlim_cur = limit.rlim_max.min(wanted as libc::rlim_t);
+                libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+            }
+        }
+    }
 }
