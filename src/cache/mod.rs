@@ -81,6 +81,12 @@ pub enum CacheError {
         #[source]
         damage: Damage,
     },
+    #[error("cannot read cache file {path}: {source}")]
+    Unreadable {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
     #[error("cannot remove damaged cache file {path}: {source}")]
     Remove {
         path: PathBuf,
@@ -607,7 +613,12 @@ pub fn inspect(dir: &Path) -> Result<Inspection, CacheError> {
     let file = match open_data_file(dir) {
         Ok(file) => file,
         Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(Inspection::Missing),
-        Err(err) => return Ok(Inspection::Damaged(Damage::Read(err))),
+        Err(source) => {
+            return Err(CacheError::Unreadable {
+                path: dir.join(DATA_FILE),
+                source,
+            })
+        }
     };
     let _guard = FileLock::shared(&file, dir)?;
     Ok(match integrity::check(&file, META_PREFIX) {
@@ -887,6 +898,29 @@ mod tests {
             Inspection::Missing
         ));
         assert!(!missing.exists());
+    }
+
+    #[test]
+    fn a_planted_symlink_is_removed_never_written_through() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "precious").expect("write");
+        let cache_dir = dir.path().join("cache");
+        std::fs::create_dir(&cache_dir).expect("mkdir");
+        std::os::unix::fs::symlink(&victim, cache_dir.join(DATA_FILE)).expect("symlink");
+        assert!(matches!(
+            inspect(&cache_dir).expect("inspects"),
+            Inspection::Damaged(Damage::NotAFile(DATA_FILE))
+        ));
+        let (cache, notice) = Cache::open(&cache_dir).expect("opens");
+        assert!(matches!(notice, Some(Notice::Rebuilt(_))));
+        let outcome: CachedOutcome = Err(AnalysisError::Binary);
+        let key = CacheKey::new("0123", "python");
+        cache.put_all(&[(key.clone(), &outcome)]).expect("writes");
+        assert_eq!(cache.get(&key).expect("reads"), Some(outcome));
+        assert_eq!(std::fs::read_to_string(&victim).expect("read"), "precious");
+        let data = std::fs::symlink_metadata(cache_dir.join(DATA_FILE)).expect("stat");
+        assert!(data.file_type().is_file());
     }
 
     /// A small cache of real results, as bytes of its data file.
