@@ -660,3 +660,116 @@ fn a_read_only_cache_is_read() {
         before
     );
 }
+
+/// Copies the crate's sources to `to`, renamed so that its build cannot
+/// replace this test's binary in the shared target directory.
+fn copy_crate(to: &Path) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for file in ["Cargo.lock", "build.rs"] {
+        std::fs::copy(root.join(file), to.join(file)).expect("copy");
+    }
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).expect("manifest");
+    let manifest = manifest
+        .replacen("name = \"antipasta\"\n", "name = \"antipasta-probe\"\n", 1)
+        .replace("default-run = \"antipasta\"", "default-run = \"antipasta-probe\"")
+        .replace(
+            "[[bin]]\nname = \"antipasta\"",
+            "[lib]\nname = \"antipasta\"\npath = \"src/lib.rs\"\n\n[[bin]]\nname = \"antipasta-probe\"",
+        );
+    std::fs::write(to.join("Cargo.toml"), manifest).expect("manifest");
+    // The sources and the files they include.
+    let mut pending = vec![
+        std::path::PathBuf::from("src"),
+        std::path::PathBuf::from("hooks"),
+    ];
+    while let Some(relative) = pending.pop() {
+        std::fs::create_dir_all(to.join(&relative)).expect("mkdir");
+        for entry in std::fs::read_dir(root.join(&relative)).expect("read dir") {
+            let name = relative.join(entry.expect("entry").file_name());
+            if root.join(&name).is_dir() {
+                pending.push(name);
+            } else {
+                std::fs::copy(root.join(&name), to.join(&name)).expect("copy");
+            }
+        }
+    }
+}
+
+fn fingerprint(binary: &Path, cache: &Path) -> String {
+    let output = Command::new(binary)
+        .args(["cache", "stats", "--cache-dir"])
+        .arg(cache)
+        .output()
+        .expect("runs");
+    stdout(&output)
+        .lines()
+        .find_map(|line| line.strip_prefix("build fingerprint: "))
+        .expect("stats shows the fingerprint")
+        .to_owned()
+}
+
+/// Issue 15, item 4: a build that differs in one metric rule (here the
+/// maintainability index's cyclomatic weight) has another fingerprint and
+/// never answers from the first build's entries, though the version is the same.
+#[test]
+fn builds_that_differ_in_one_metric_rule_never_share_entries() {
+    let probe = tempfile::tempdir().expect("tempdir");
+    copy_crate(probe.path());
+    let rule = probe.path().join("src/metrics/maintainability.rs");
+    let source = std::fs::read_to_string(&rule).expect("read");
+    let weight = "0.23 * inputs.cyclomatic";
+    assert!(source.contains(weight), "the rule this test edits moved");
+    std::fs::write(&rule, source.replace(weight, "0.46 * inputs.cyclomatic")).expect("write");
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .expect("target directory")
+        .to_owned();
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    // Built as `cargo test` builds this crate's binary, so that every
+    // dependency is already compiled with the same features.
+    std::fs::create_dir(probe.path().join("tests")).expect("mkdir");
+    std::fs::write(probe.path().join("tests/probe.rs"), "").expect("write");
+    let build = Command::new(cargo)
+        .args(["test", "--offline", "--no-run", "--test", "probe"])
+        .current_dir(probe.path())
+        .env("CARGO_TARGET_DIR", &target)
+        .status()
+        .expect("cargo runs");
+    assert!(build.success());
+    let second = target.join("debug/antipasta-probe");
+    let first = Path::new(env!("CARGO_BIN_EXE_antipasta"));
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("complex.py"), complex_source()).expect("write");
+    let cache = tempfile::tempdir().expect("cache dir");
+    let check = |binary: &Path| {
+        let output = Command::new(binary)
+            .args(["check", "--format", "json", "--cache-dir"])
+            .arg(cache.path())
+            .current_dir(dir.path())
+            .env_remove("ANTIPASTA_NO_CACHE")
+            .output()
+            .expect("runs");
+        let (doc, counts) = split(&output);
+        (
+            doc["files"][0]["metrics"]["maintainability_index"].clone(),
+            counts,
+        )
+    };
+    assert_ne!(
+        fingerprint(first, cache.path()),
+        fingerprint(&second, cache.path())
+    );
+    let (first_mi, counts) = check(first);
+    assert_eq!(counts, (0, 1));
+    assert_eq!(check(first), (first_mi.clone(), (1, 0)));
+    let (second_mi, counts) = check(&second);
+    assert_eq!(
+        counts,
+        (0, 1),
+        "the second build answered from the first's entry"
+    );
+    assert_ne!(second_mi, first_mi);
+    assert_eq!(check(&second), (second_mi, (1, 0)));
+    assert_eq!(check(first), (first_mi, (1, 0)));
+}
