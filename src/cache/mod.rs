@@ -598,16 +598,10 @@ pub enum Inspection {
 
 /// Checks the cache in `dir` without creating or changing anything.
 pub fn inspect(dir: &Path) -> Result<Inspection, CacheError> {
+    // LMDB follows links: a link planted at either name is damage.
     for name in [DATA_FILE, LOCK_FILE] {
-        match std::fs::symlink_metadata(dir.join(name)) {
-            Ok(meta) if !meta.file_type().is_file() => {
-                return Ok(Inspection::Damaged(Damage::NotAFile(name)));
-            }
-            Ok(_) => {}
-            Err(err) if err.kind() == io::ErrorKind::NotFound && name == DATA_FILE => {
-                return Ok(Inspection::Missing);
-            }
-            Err(_) => {}
+        if std::fs::symlink_metadata(dir.join(name)).is_ok_and(|meta| !meta.file_type().is_file()) {
+            return Ok(Inspection::Damaged(Damage::NotAFile(name)));
         }
     }
     let file = match open_data_file(dir) {
@@ -898,6 +892,22 @@ mod tests {
             Inspection::Missing
         ));
         assert!(!missing.exists());
+    }
+
+    #[test]
+    fn a_planted_lock_file_link_is_removed_even_without_a_data_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "precious").expect("write");
+        let cache_dir = dir.path().join("cache");
+        std::fs::create_dir(&cache_dir).expect("mkdir");
+        std::os::unix::fs::symlink(&victim, cache_dir.join(LOCK_FILE)).expect("symlink");
+        let (_cache, notice) = Cache::open(&cache_dir).expect("opens");
+        assert!(matches!(
+            notice,
+            Some(Notice::Rebuilt(Damage::NotAFile(LOCK_FILE)))
+        ));
+        assert_eq!(std::fs::read_to_string(&victim).expect("read"), "precious");
     }
 
     #[test]
