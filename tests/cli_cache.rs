@@ -428,7 +428,8 @@ fn a_value_forged_onto_another_key_is_rejected_and_the_violation_still_fails() {
 #[test]
 fn a_damaged_data_file_never_ends_a_command_with_a_signal() {
     let dir = repository();
-    let damages: [(&str, fn(&Path)); 3] = [
+    type Damaging = (&'static str, fn(&Path));
+    let damages: [Damaging; 3] = [
         ("truncated", |data| {
             let file = std::fs::OpenOptions::new()
                 .write(true)

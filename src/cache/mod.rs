@@ -1038,15 +1038,19 @@ mod tests {
         let mut offsets = Vec::new();
         let mut overflow_pages = 0;
         for start in (0..bytes.len()).step_by(page_size) {
+            let mut take = |range: std::ops::Range<usize>| {
+                offsets.extend(range.map(|offset| start + offset));
+            };
             let flags = u16_at(start + 10);
-            let ranges = if overflow_pages > 0 {
+            if overflow_pages > 0 {
                 overflow_pages -= 1;
-                vec![0..page_size]
+                take(0..page_size);
             } else if flags & 0x08 != 0 {
-                vec![0..16 + 136]
+                take(0..16 + 136);
             } else if flags & 0x03 != 0 {
                 let (lower, upper) = (u16_at(start + 12), u16_at(start + 14));
-                vec![0..lower.min(page_size), upper.min(page_size)..page_size]
+                take(0..lower.min(page_size));
+                take(upper.min(page_size)..page_size);
             } else if flags & 0x04 != 0 {
                 let pages = u32::from_le_bytes([
                     bytes[start + 12],
@@ -1055,12 +1059,9 @@ mod tests {
                     bytes[start + 15],
                 ]);
                 overflow_pages = pages.saturating_sub(1);
-                vec![0..page_size]
+                take(0..page_size);
             } else {
-                vec![0..16]
-            };
-            for range in ranges {
-                offsets.extend(range.map(|offset| start + offset));
+                take(0..16);
             }
         }
         offsets
