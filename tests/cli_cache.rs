@@ -774,3 +774,21 @@ fn builds_that_differ_in_one_metric_rule_never_share_entries() {
     assert_eq!(check(&second), (second_mi, (1, 0)));
     assert_eq!(check(first), (first_mi, (1, 0)));
 }
+
+/// A garbled or truncated lock file is reinitialised by LMDB when no other
+/// process holds it: the entries still answer.
+#[test]
+fn a_garbled_lock_file_costs_nothing() {
+    let dir = corpus();
+    let cache = tempfile::tempdir().expect("cache dir");
+    let (expected, _) = split(&run(dir.path(), cache.path(), &[]));
+    let lock = cache.path().join("lock.mdb");
+    let garbage: Vec<u8> = (0..8192u32).map(|i| (i * 7 % 251) as u8).collect();
+    for bytes in [&garbage[..], &garbage[..10], &[]] {
+        std::fs::write(&lock, bytes).expect("write");
+        let output = run(dir.path(), cache.path(), &[]);
+        assert_eq!(output.status.code(), Some(1));
+        assert!(!stderr(&output).contains("warning"), "{}", stderr(&output));
+        assert_eq!(split(&output), (expected.clone(), (13, 0)));
+    }
+}
