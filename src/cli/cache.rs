@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 
 use super::Outcome;
-use crate::cache::{now, resolve_dir, Cache};
+use crate::cache::{
+    clear, inspect, now, resolve_dir, Cache, Cleared, Inspection, BUILD_FINGERPRINT,
+};
 use crate::config::settings_for;
 use crate::source::git::GitSource;
 
@@ -23,7 +25,7 @@ pub struct CacheArgs {
 pub enum CacheCommand {
     /// Entries, size on disk, oldest and newest entry, last run's hits and misses.
     Stats,
-    /// Remove every entry.
+    /// Remove the cache's files (works on a damaged cache too).
     Clear,
     /// Remove old entries, then the oldest until the cache fits.
     Prune {
@@ -36,7 +38,7 @@ pub enum CacheCommand {
     },
 }
 
-pub fn run(args: &CacheArgs, out: &mut dyn Write, _err: &mut dyn Write) -> Result<Outcome, String> {
+pub fn run(args: &CacheArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcome, String> {
     let cwd =
         std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
     let settings = settings_for(None, &cwd).map_err(|e| e.to_string())?;
@@ -47,10 +49,30 @@ pub fn run(args: &CacheArgs, out: &mut dyn Write, _err: &mut dyn Write) -> Resul
         git.as_ref().map(GitSource::common_dir),
     )
     .ok_or("no cache directory: set --cache-dir or ANTIPASTA_CACHE_DIR")?;
-    let cache = Cache::open(&dir).map_err(|e| e.to_string())?;
     let write_error = |e: std::io::Error| format!("cannot write output: {e}");
     match &args.command {
         CacheCommand::Stats => {
+            let header = format!(
+                "cache: {}\nbuild fingerprint: {BUILD_FINGERPRINT}",
+                dir.display()
+            );
+            match inspect(&dir).map_err(|e| e.to_string())? {
+                Inspection::Missing => {
+                    writeln!(out, "{header}\nno cache here yet: nothing has been stored")
+                        .map_err(write_error)?;
+                    return Ok(Outcome::Clean);
+                }
+                Inspection::Damaged(damage) => {
+                    let _ = writeln!(
+                        err,
+                        "antipasta: warning: the cache is damaged ({damage}); the next run rebuilds it"
+                    );
+                    writeln!(out, "{header}\nstatus: damaged ({damage})").map_err(write_error)?;
+                    return Ok(Outcome::Clean);
+                }
+                Inspection::Sound(_) => {}
+            }
+            let cache = Cache::open_read_only(&dir).map_err(|e| e.to_string())?;
             let stats = cache.stats().map_err(|e| e.to_string())?;
             let now = now();
             let age = |stamp: Option<u64>| match stamp {
@@ -65,9 +87,9 @@ pub fn run(args: &CacheArgs, out: &mut dyn Write, _err: &mut dyn Write) -> Resul
             });
             writeln!(
                 out,
-                "cache: {}\nentries: {}\nbytes on disk: {}\noldest entry: {}\nnewest entry: {}\nlast run: {last_run}",
-                dir.display(),
+                "{header}\nentries: {}\nentries failing their checksum: {}\nbytes on disk: {}\noldest entry: {}\nnewest entry: {}\nlast run: {last_run}",
                 stats.entries,
+                stats.damaged,
                 stats.bytes_on_disk,
                 age(stats.oldest),
                 age(stats.newest),
@@ -75,11 +97,28 @@ pub fn run(args: &CacheArgs, out: &mut dyn Write, _err: &mut dyn Write) -> Resul
             .map_err(write_error)?;
         }
         CacheCommand::Clear => {
-            let removed = cache.clear().map_err(|e| e.to_string())?;
-            writeln!(out, "removed {removed} entries from {}", dir.display())
-                .map_err(write_error)?;
+            let message = match clear(&dir).map_err(|e| e.to_string())? {
+                Cleared::Nothing => format!("no cache at {}", dir.display()),
+                Cleared::Entries(entries) => {
+                    format!("removed {entries} entries from {}", dir.display())
+                }
+                Cleared::Damaged(damage) => {
+                    format!("removed a damaged cache ({damage}) from {}", dir.display())
+                }
+            };
+            writeln!(out, "{message}").map_err(write_error)?;
         }
         CacheCommand::Prune { days, max_size } => {
+            let (cache, notice) = Cache::open(&dir).map_err(|e| e.to_string())?;
+            if let Some(notice) = notice {
+                let _ = writeln!(err, "antipasta: warning: {notice}");
+            }
+            if !cache.is_writable() {
+                return Err(format!(
+                    "cannot prune {}: the cache is read-only",
+                    dir.display()
+                ));
+            }
             let days = days.unwrap_or(settings.cache.max_age_days);
             let max_size = max_size.unwrap_or(settings.cache.max_size_mb);
             let removed = cache

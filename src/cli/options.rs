@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use crate::cache::{resolve_dir as resolve_cache_dir, Cache};
+use crate::cache::{
+    prepare_dir as prepare_cache_dir, resolve_dir as resolve_cache_dir, Cache, Notice, CACHE_FILES,
+};
 use crate::config::metric::Metric;
 use crate::config::{settings_for, Settings};
 use crate::engine::{analyze_files, Run};
@@ -101,8 +103,31 @@ impl AnalysisOptions {
             settings.cache.dir.as_deref(),
             git.map(GitSource::common_dir),
         )?;
+        let refusal = prepare_cache_dir(&dir)
+            .map_err(|e| e.to_string())
+            .and_then(|()| {
+                git.map_or(Ok(()), |git| {
+                    git.check_cache_dir(&dir, CACHE_FILES)
+                        .map_err(|e| e.to_string())
+                })
+            });
+        if let Err(problem) = refusal {
+            let _ = writeln!(err, "antipasta: warning: running without cache: {problem}");
+            return None;
+        }
         match Cache::open(&dir) {
-            Ok(cache) => Some(cache),
+            Ok((cache, notice)) => {
+                match notice {
+                    Some(notice @ Notice::ReadOnly) => {
+                        let _ = writeln!(err, "antipasta: note: {notice}");
+                    }
+                    Some(notice) => {
+                        let _ = writeln!(err, "antipasta: warning: {notice}");
+                    }
+                    None => {}
+                }
+                Some(cache)
+            }
             Err(problem) => {
                 let _ = writeln!(err, "antipasta: warning: running without cache: {problem}");
                 None
@@ -127,6 +152,12 @@ impl AnalysisOptions {
             let _ = writeln!(
                 err,
                 "antipasta: warning: cache disabled for this run: {problem}"
+            );
+        }
+        if let Some(rejected) = cache.map(Cache::rejected).filter(|&n| n > 0) {
+            let _ = writeln!(
+                err,
+                "antipasta: warning: {rejected} cache entries failed their checksum; they were recomputed"
             );
         }
         if let (Some(cache), None) = (cache, &run.cache_problem) {

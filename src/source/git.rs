@@ -338,6 +338,79 @@ impl GitSource {
     }
 }
 
+/// Why a cache directory inside the worktree is refused: git could commit
+/// it, and a committed cache could answer for files it never saw.
+#[derive(Debug, thiserror::Error)]
+pub enum CacheDirRefusal {
+    #[error("{path} is inside the worktree and git does not ignore {file}: add the directory to .gitignore")]
+    NotIgnored { path: PathBuf, file: String },
+    #[error("{path} is inside the worktree and git tracks {file} in it")]
+    Tracked { path: PathBuf, file: String },
+    #[error("cannot tell whether git ignores {path}: {source}")]
+    Check {
+        path: PathBuf,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+}
+
+impl GitSource {
+    /// Whether the existing directory `dir` may hold the result cache:
+    /// outside the worktree or inside the git directory, or else ignored by
+    /// git (each of `files` in it is excluded) with nothing in it tracked.
+    pub fn check_cache_dir(&self, dir: &Path, files: &[&str]) -> Result<(), CacheDirRefusal> {
+        let Some(workdir) = self.workdir() else {
+            return Ok(());
+        };
+        let canonical = |path: &Path| path.canonicalize().unwrap_or_else(|_| path.to_owned());
+        let dir_real = canonical(dir);
+        let workdir = canonical(workdir);
+        let relative = match dir_real.strip_prefix(&workdir) {
+            Ok(relative) if !dir_real.starts_with(canonical(&self.common_dir)) => relative,
+            _ => return Ok(()),
+        };
+        let failed = |source: Box<dyn std::error::Error + Send + Sync>| CacheDirRefusal::Check {
+            path: dir.to_owned(),
+            source,
+        };
+        let repo = self.repo.to_thread_local();
+        let index = repo.index_or_empty().map_err(|e| failed(Box::new(e)))?;
+        let prefix = gix::path::to_unix_separators_on_windows(
+            gix::path::into_bstr(relative).map_err(|e| failed(Box::new(e)))?,
+        );
+        if let Some(entry) = index.entries().iter().find(|entry| {
+            let path = entry.path(&index);
+            path.strip_prefix(prefix.as_ref().as_bytes())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(b"/"))
+        }) {
+            return Err(CacheDirRefusal::Tracked {
+                path: dir.to_owned(),
+                file: entry.path(&index).to_str_lossy().into_owned(),
+            });
+        }
+        let mut excludes = repo
+            .excludes(
+                &index,
+                None,
+                gix::worktree::stack::state::ignore::Source::WorktreeThenIdMappingIfNotSkipped,
+            )
+            .map_err(|e| failed(Box::new(e)))?;
+        for file in files {
+            let path = relative.join(file);
+            let platform = excludes
+                .at_path(&path, Some(gix::index::entry::Mode::FILE))
+                .map_err(|e| failed(Box::new(e)))?;
+            if !platform.is_excluded() {
+                return Err(CacheDirRefusal::NotIgnored {
+                    path: dir.to_owned(),
+                    file: (*file).to_owned(),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Whether an index entry is a plain or executable file (not a symlink or submodule).
 fn is_regular_file(entry: &gix::index::Entry) -> bool {
     matches!(
