@@ -610,6 +610,7 @@ fn prune_ages_and_sizes_saturate() {
 
 /// Issue 10, finding 12: a cache the user may read but not write was not
 /// used at all. Now its entries answer and nothing is stored.
+#[cfg(unix)]
 #[test]
 fn a_read_only_cache_is_read() {
     let unprivileged = Command::new("setpriv")

@@ -320,6 +320,7 @@ fn usage_errors_exit_2() {
 
 /// A function with cyclomatic complexity 12, named `name`, in JavaScript
 /// source: `name` is spliced into a class as a computed method name.
+#[cfg(unix)]
 fn busy_js_method(name: &str) -> String {
     let body: String = (0..11)
         .map(|i| format!("    if (x === {i}) return {i};\n"))

@@ -18,7 +18,6 @@
 use std::collections::HashSet;
 use std::fs::File;
 use std::io;
-use std::os::unix::fs::FileExt;
 
 const MAGIC: u32 = 0xBEEF_C0DE;
 const DATA_VERSION: u32 = 1;
@@ -132,8 +131,7 @@ fn read_meta(file: &File, index: u64, page_size: Option<u32>, length: u64) -> Re
         return Err(Damage::TooShort(length));
     }
     let mut page = [0u8; PAGE_HEADER + META_RECORD];
-    file.read_exact_at(&mut page, offset)
-        .map_err(Damage::Read)?;
+    read_exact_at(file, &mut page, offset).map_err(Damage::Read)?;
     let bad = |problem| Damage::Meta {
         meta: index,
         problem,
@@ -251,9 +249,7 @@ impl Walk<'_> {
 
     fn read_page(&self, page: u64, length: usize) -> Result<Vec<u8>, Damage> {
         let mut bytes = vec![0; length];
-        self.file
-            .read_exact_at(&mut bytes, page * self.page_size as u64)
-            .map_err(Damage::Read)?;
+        read_exact_at(self.file, &mut bytes, page * self.page_size as u64).map_err(Damage::Read)?;
         if u64_at(&bytes, 0) != page {
             return Err(Damage::Page {
                 page,
@@ -283,7 +279,7 @@ impl Walk<'_> {
         if lower < PAGE_HEADER
             || lower > upper
             || upper > self.page_size
-            || (lower - PAGE_HEADER) % 2 != 0
+            || !(lower - PAGE_HEADER).is_multiple_of(2)
         {
             return Err(bad("free-space bounds outside the page"));
         }
@@ -385,7 +381,7 @@ impl Walk<'_> {
     /// page numbers in descending order.
     fn free_list(&mut self, page: u64, key: &[u8], data: &[u8]) -> Result<(), Damage> {
         let bad = |problem| Damage::Page { page, problem };
-        if key.len() != 8 || data.len() < 8 || data.len() % 8 != 0 {
+        if key.len() != 8 || data.len() < 8 || !data.len().is_multiple_of(8) {
             return Err(bad("malformed free-list record"));
         }
         let count = u64_at(data, 0);
@@ -421,4 +417,37 @@ fn u64_at(bytes: &[u8], offset: usize) -> u64 {
     let mut buffer = [0; 8];
     buffer.copy_from_slice(&bytes[offset..offset + 8]);
     u64::from_le_bytes(buffer)
+}
+
+/// Fills `buf` from `offset` without moving a shared file position.
+#[cfg(unix)]
+fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+}
+
+/// Fills `buf` from `offset` (Windows reads at an offset through `seek_read`).
+#[cfg(windows)]
+fn read_exact_at(file: &File, mut buf: &mut [u8], mut offset: u64) -> io::Result<()> {
+    use std::os::windows::fs::FileExt;
+    while !buf.is_empty() {
+        match file.seek_read(buf, offset) {
+            Ok(0) => return Err(io::ErrorKind::UnexpectedEof.into()),
+            Ok(read) => {
+                buf = &mut buf[read..];
+                offset += read as u64;
+            }
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+            Err(err) => return Err(err),
+        }
+    }
+    Ok(())
+}
+
+/// Fills `buf` from `offset`.
+#[cfg(not(any(unix, windows)))]
+fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file = file;
+    file.seek(SeekFrom::Start(offset))?;
+    file.read_exact(buf)
 }

@@ -18,8 +18,6 @@ mod integrity;
 use std::fs::File;
 use std::hash::Hasher;
 use std::io;
-use std::os::fd::AsRawFd;
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -542,37 +540,61 @@ fn is_read_only(err: &io::Error) -> bool {
 }
 
 /// The data file, opened for reading without following a symlink.
+#[cfg(unix)]
 fn open_data_file(dir: &Path) -> io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
     std::fs::OpenOptions::new()
         .read(true)
         .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
         .open(dir.join(DATA_FILE))
 }
 
-/// An advisory lock (`flock`) on the data file, released on drop.
+/// The data file, opened for reading without following a symlink.
+#[cfg(windows)]
+fn open_data_file(dir: &Path) -> io::Result<File> {
+    use std::os::windows::fs::OpenOptionsExt;
+    /// Opens a symbolic link or junction itself instead of its target.
+    const FILE_FLAG_OPEN_REPARSE_POINT: u32 = 0x0020_0000;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(FILE_FLAG_OPEN_REPARSE_POINT)
+        .open(dir.join(DATA_FILE))
+}
+
+/// The data file, opened for reading.
+#[cfg(not(any(unix, windows)))]
+fn open_data_file(dir: &Path) -> io::Result<File> {
+    File::open(dir.join(DATA_FILE))
+}
+
+/// An advisory lock on the data file (`flock` on Unix, `LockFileEx` on
+/// Windows, through std), released on drop.
 struct FileLock<'f>(&'f File);
 
 impl<'f> FileLock<'f> {
     fn exclusive(file: &'f File, dir: &Path) -> Result<FileLock<'f>, CacheError> {
-        FileLock::take(file, libc::LOCK_EX, dir)
+        FileLock::take(file, File::lock, dir)
     }
 
     fn shared(file: &'f File, dir: &Path) -> Result<FileLock<'f>, CacheError> {
-        FileLock::take(file, libc::LOCK_SH, dir)
+        FileLock::take(file, File::lock_shared, dir)
     }
 
-    fn take(file: &'f File, mode: libc::c_int, dir: &Path) -> Result<FileLock<'f>, CacheError> {
+    fn take(
+        file: &'f File,
+        lock: fn(&File) -> io::Result<()>,
+        dir: &Path,
+    ) -> Result<FileLock<'f>, CacheError> {
         loop {
-            // SAFETY: flock on a descriptor this File owns.
-            if unsafe { libc::flock(file.as_raw_fd(), mode) } == 0 {
-                return Ok(FileLock(file));
-            }
-            let err = io::Error::last_os_error();
-            if err.kind() != io::ErrorKind::Interrupted {
-                return Err(CacheError::Lock {
-                    path: dir.join(DATA_FILE),
-                    source: err,
-                });
+            match lock(file) {
+                Ok(()) => return Ok(FileLock(file)),
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+                Err(err) => {
+                    return Err(CacheError::Lock {
+                        path: dir.join(DATA_FILE),
+                        source: err,
+                    })
+                }
             }
         }
     }
@@ -580,8 +602,8 @@ impl<'f> FileLock<'f> {
 
 impl Drop for FileLock<'_> {
     fn drop(&mut self) {
-        // SAFETY: flock on a descriptor the borrowed File owns.
-        unsafe { libc::flock(self.0.as_raw_fd(), libc::LOCK_UN) };
+        // Closing the file would release the lock too; an unlock error leaves nothing held.
+        let _ = self.0.unlock();
     }
 }
 
@@ -894,6 +916,7 @@ mod tests {
         assert!(!missing.exists());
     }
 
+    #[cfg(unix)]
     #[test]
     fn a_planted_lock_file_link_is_removed_even_without_a_data_file() {
         let dir = tempfile::tempdir().expect("tempdir");
@@ -910,6 +933,7 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&victim).expect("read"), "precious");
     }
 
+    #[cfg(unix)]
     #[test]
     fn a_planted_symlink_is_removed_never_written_through() {
         let dir = tempfile::tempdir().expect("tempdir");
@@ -933,6 +957,7 @@ mod tests {
         assert!(data.file_type().is_file());
     }
 
+    #[cfg(unix)]
     /// A small cache of real results, as bytes of its data file.
     fn small_cache() -> (Vec<u8>, Vec<(CacheKey, CachedOutcome)>) {
         let sources = [
@@ -966,6 +991,7 @@ mod tests {
     /// fresh copy. Every lookup then answers the stored value or misses
     /// (the caller recomputes); never another value, never a signal; and
     /// the cache stays usable for writing and reading afterwards.
+    #[cfg(unix)]
     #[test]
     fn a_flipped_bit_anywhere_never_changes_a_value() {
         let (clean, entries) = small_cache();
@@ -1029,6 +1055,7 @@ mod tests {
         );
     }
 
+    #[cfg(unix)]
     /// The offsets of a data file LMDB can look at: meta records, the
     /// header, node pointers and nodes of tree pages, and overflow pages
     /// (free space inside a page and unused pages are skipped).
@@ -1069,6 +1096,7 @@ mod tests {
 
     /// Each opened environment keeps its files open for the rest of the
     /// process (see [`Cache`]), so a sweep needs a few thousand.
+    #[cfg(unix)]
     fn raise_open_file_limit(wanted: usize) {
         let mut limit = libc::rlimit {
             rlim_cur: 0,
