@@ -48,6 +48,8 @@ pub struct Unit {
     pub span: Span,
     /// Byte range of the unit's node.
     pub bytes: (usize, usize),
+    /// Last line of the header: where the body opens.
+    pub header_end_line: u32,
 }
 
 impl Unit {
@@ -75,6 +77,7 @@ impl Unit {
                 column,
             },
             bytes: (node.start_byte(), node.end_byte()),
+            header_end_line: header_end_line(node).max(line),
         }
     }
 }
@@ -85,6 +88,8 @@ pub struct Class {
     pub name: String,
     pub qualified_name: String,
     pub span: Span,
+    /// Last line of the header: where the body opens.
+    pub header_end_line: u32,
 }
 
 /// Every unit and class of the file, in source order.
@@ -170,6 +175,7 @@ fn visit(node: Node<'_>, source: &str, scope: &mut Vec<String>, found: &mut Unit
                 end_line: end_line(node),
                 column,
             },
+            header_end_line: header_end_line(node).max(line),
         });
         scope.push(name);
         pushed += 1;
@@ -191,6 +197,16 @@ fn qualify(scope: &[String], name: &str) -> String {
     } else {
         format!("{}.{name}", scope.join("."))
     }
+}
+
+/// The line where a function's or class's body opens; a node without a
+/// body (a field's value, a static block) has its first line.
+fn header_end_line(node: Node<'_>) -> u32 {
+    let opening = match node.kind() {
+        "class_static_block" => None,
+        _ => node.child_by_field_name("body"),
+    };
+    opening.unwrap_or(node).start_position().row as u32 + 1
 }
 
 fn end_line(node: Node<'_>) -> u32 {
