@@ -60,12 +60,12 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
     };
     let run = options.analyze(&files, &[], &reader, cache.as_ref(), &settings, err)?;
     let results = run.results;
-    let violations = evaluate(&results, &settings);
-    let summary = Summary::of(&results, &violations).with_run(
-        run.cache_hits,
-        run.cache_misses,
-        run.units_scored,
-    );
+    let (violations, suppressed) = options.set_aside(evaluate(&results, &settings), &results);
+    let unused = options.unused_suppressions(&results, &suppressed, |_, _| true);
+    let unused_count = unused.as_ref().map_or(0, Vec::len);
+    let summary = Summary::of(&results, &violations)
+        .with_run(run.cache_hits, run.cache_misses, run.units_scored)
+        .with_suppressions(suppressed.len(), unused_count);
     options.print_counts(&summary, err);
     let report = Report {
         results: &results,
@@ -73,11 +73,15 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
         violations: &violations,
         summary,
         fail_on: None,
+        suppressed: &suppressed,
+        unused_suppressions: unused.as_deref(),
+        show_suppressed: options.verbose,
     };
     let rendered = render(&report, options.format, options.quiet);
     out.write_all(rendered.as_bytes())
         .map_err(|e| format!("cannot write output: {e}"))?;
-    Ok(if summary.violations > 0 || summary.errors > 0 {
+    // An unused marker fails `check`, as ruff's RUF100 does.
+    Ok(if summary.violations > 0 || summary.errors > 0 || unused_count > 0 {
         Outcome::Failed
     } else {
         Outcome::Clean

@@ -3,6 +3,7 @@
 use super::json_wire as wire;
 use super::Report;
 use crate::diff::{FileChange, UnitChange};
+use crate::gate::suppress::Suppressed;
 use crate::gate::Violation;
 use crate::metrics::halstead::HalsteadReport;
 use crate::model::{Analysis, FileResult, FunctionKind, FunctionUnit};
@@ -14,7 +15,13 @@ pub fn render(report: &Report) -> String {
         .results
         .iter()
         .enumerate()
-        .map(|(index, result)| file(result, report.changes.map(|changes| &changes[index])))
+        .map(|(index, result)| {
+            file(
+                result,
+                report.changes.map(|changes| &changes[index]),
+                report.suppressed,
+            )
+        })
         .collect();
     let document = wire::Document {
         schema_version: 1,
@@ -24,6 +31,28 @@ pub fn render(report: &Report) -> String {
         },
         files,
         violations: report.violations.iter().map(violation).collect(),
+        suppressed: report
+            .suppressed
+            .iter()
+            .map(|s| wire::SuppressedViolation {
+                violation: violation(&s.violation),
+                marker: &s.by.marker,
+                marker_line: s.by.line,
+                reason: s.by.reason.as_deref(),
+            })
+            .collect(),
+        unused_suppressions: report.unused_suppressions.map(|unused| {
+            unused
+                .iter()
+                .map(|u| wire::UnusedSuppression {
+                    path: &u.path,
+                    line: u.suppression.line,
+                    marker: &u.suppression.marker,
+                    reason: u.suppression.reason.as_deref(),
+                    message: u.message(),
+                })
+                .collect()
+        }),
         summary: wire::Summary {
             files: summary.files,
             functions: summary.functions,
@@ -32,6 +61,8 @@ pub fn render(report: &Report) -> String {
             cache_hits: summary.cache_hits,
             cache_misses: summary.cache_misses,
             units_scored: summary.units_scored,
+            suppressed: summary.suppressed,
+            unused_suppressions: summary.unused_suppressions,
         },
     };
     let mut out = serde_json::to_string_pretty(&document)
@@ -40,7 +71,35 @@ pub fn render(report: &Report) -> String {
     out
 }
 
-fn file<'a>(result: &'a FileResult, change: Option<&'a FileChange>) -> wire::File<'a> {
+fn file<'a>(
+    result: &'a FileResult,
+    change: Option<&'a FileChange>,
+    suppressed: &'a [Suppressed],
+) -> wire::File<'a> {
+    let mine = |function: Option<&FunctionUnit>| -> Vec<wire::Suppression<'a>> {
+        suppressed
+            .iter()
+            .filter(|s| {
+                let v = &s.violation;
+                v.path == result.path
+                    && match function {
+                        Some(f) => {
+                            v.function.as_deref() == Some(f.qualified_name.as_str())
+                                && v.line == f.span.line
+                        }
+                        None => v.function.is_none(),
+                    }
+            })
+            .map(|s| wire::Suppression {
+                metric: s.violation.metric.name(),
+                value: s.violation.value,
+                threshold: s.violation.threshold,
+                marker: &s.by.marker,
+                line: s.by.line,
+                reason: s.by.reason.as_deref(),
+            })
+            .collect()
+    };
     let (error, analysis) = match &result.outcome {
         Ok(analysis) => (None, Some(analysis)),
         Err(err) => {
@@ -63,9 +122,20 @@ fn file<'a>(result: &'a FileResult, change: Option<&'a FileChange>) -> wire::Fil
         error,
         metrics: analysis.map(file_metrics),
         functions: analysis
-            .map(|a| functions(a, unit_changes))
+            .map(|a| {
+                let mut listed = functions(a, unit_changes);
+                for (entry, unit) in listed.iter_mut().zip(&a.functions) {
+                    entry.suppressed = mine(Some(unit));
+                }
+                listed
+            })
             .unwrap_or_default(),
         classes: analysis.map(classes).unwrap_or_default(),
+        suppressed: if analysis.is_some() {
+            mine(None)
+        } else {
+            Vec::new()
+        },
         removed_functions: change.map(|c| c.removed_functions.iter().map(function).collect()),
     }
 }
@@ -134,6 +204,7 @@ fn function(f: &FunctionUnit) -> wire::Function<'_> {
         end_line: f.span.end_line,
         column: f.span.column,
         metrics: function_metrics(f),
+        suppressed: Vec::new(),
         change: None,
     }
 }

@@ -13,6 +13,7 @@ pub mod text;
 
 use crate::diff::policy::FailOn;
 use crate::diff::{FileChange, FileStatus, UnitChange};
+use crate::gate::suppress::{Suppressed, Unused};
 use crate::gate::Violation;
 use crate::model::{AnalysisError, FileResult, FunctionUnit};
 
@@ -56,6 +57,12 @@ pub struct Report<'a> {
     pub summary: Summary,
     /// `diff` only: which violations fail the run. `None` (`check`): all do.
     pub fail_on: Option<FailOn>,
+    /// Violations inline markers exempt: never failing.
+    pub suppressed: &'a [Suppressed],
+    /// With `--report-unused-suppressions`: the markers that hide nothing.
+    pub unused_suppressions: Option<&'a [Unused]>,
+    /// Text output lists the suppressed violations (`-v`).
+    pub show_suppressed: bool,
 }
 
 impl Report<'_> {
@@ -121,6 +128,10 @@ pub struct Summary {
     /// Functions whose metrics were computed in this run (not taken from
     /// the cache or reused from an unchanged base version).
     pub units_scored: usize,
+    /// Violations inline markers exempt.
+    pub suppressed: usize,
+    /// Markers that hide nothing (with `--report-unused-suppressions`).
+    pub unused_suppressions: usize,
 }
 
 impl Summary {
@@ -137,6 +148,8 @@ impl Summary {
             cache_hits: 0,
             cache_misses: 0,
             units_scored: 0,
+            suppressed: 0,
+            unused_suppressions: 0,
         };
         for result in results {
             summary.files += 1;
@@ -155,6 +168,16 @@ impl Summary {
             cache_hits: hits,
             cache_misses: misses,
             units_scored,
+            ..self
+        }
+    }
+
+    /// The same summary with the count of suppressed violations and of
+    /// unused markers.
+    pub fn with_suppressions(self, suppressed: usize, unused: usize) -> Summary {
+        Summary {
+            suppressed,
+            unused_suppressions: unused,
             ..self
         }
     }
@@ -182,6 +205,8 @@ mod tests {
             changes: None,
             violations: Vec::new(),
             fail_on: None,
+            suppressed: Vec::new(),
+            unused: None,
         };
         let report = fixture.report();
         assert_eq!(report.unanalysed().count(), 1);

@@ -1,0 +1,167 @@
+//! Inline suppressions in the gate: a violation a marker covers is set
+//! aside as suppressed (shown, counted, never failing), and markers that
+//! hide nothing can be listed (`--report-unused-suppressions`).
+
+use std::collections::{HashMap, HashSet};
+
+use super::Violation;
+use crate::model::{Analysis, Covers, FileResult, Suppression};
+
+/// A violation an inline marker exempts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suppressed {
+    pub violation: Violation,
+    pub by: Suppression,
+}
+
+/// A marker that hides nothing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unused {
+    pub path: String,
+    pub suppression: Suppression,
+    pub why: Unneeded,
+}
+
+/// Why a marker is unused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unneeded {
+    /// It stands next to no function (or, for a file-level marker, outside
+    /// the first comment block).
+    CoversNothing,
+    /// The units it covers meet the limits of the metrics it names.
+    NothingToHide,
+    /// Its list names no metric antipasta knows.
+    NamesNoMetric,
+}
+
+impl Unused {
+    /// `unused suppression '# noqa: C901': no violation to hide`.
+    pub fn message(&self) -> String {
+        let why = match self.why {
+            Unneeded::CoversNothing => "it is next to no function it could cover",
+            Unneeded::NothingToHide => "no violation to hide",
+            Unneeded::NamesNoMetric => "it names no metric antipasta knows",
+        };
+        format!("unused suppression '{}': {why}", self.suppression.marker)
+    }
+}
+
+/// Splits `violations` into those that stand and those a marker in
+/// `results` suppresses.
+pub fn set_aside<'r>(
+    violations: Vec<Violation>,
+    results: impl IntoIterator<Item = &'r FileResult>,
+) -> (Vec<Violation>, Vec<Suppressed>) {
+    let analyses: HashMap<&str, &Analysis> = results
+        .into_iter()
+        .filter_map(|r| Some((r.path.as_str(), r.outcome.as_ref().ok()?)))
+        .collect();
+    let mut standing = Vec::new();
+    let mut suppressed = Vec::new();
+    for violation in violations {
+        let marker = analyses
+            .get(violation.path.as_str())
+            .and_then(|analysis| covering(analysis, &violation));
+        match marker {
+            Some(by) => suppressed.push(Suppressed {
+                violation,
+                by: by.clone(),
+            }),
+            None => standing.push(violation),
+        }
+    }
+    (standing, suppressed)
+}
+
+/// The marker that covers a violation: the function's own markers, or a
+/// file-level marker (which covers function metrics only when it names them).
+fn covering<'a>(analysis: &'a Analysis, violation: &Violation) -> Option<&'a Suppression> {
+    let metric = violation.metric;
+    let Some(name) = violation.function.as_deref() else {
+        return analysis
+            .file_suppressions
+            .iter()
+            .find(|s| s.covers(metric));
+    };
+    let own = analysis
+        .function_at(name, violation.line)
+        .and_then(|index| analysis.functions[index].suppressions.iter().find(|s| s.covers(metric)));
+    own.or_else(|| {
+        analysis
+            .file_suppressions
+            .iter()
+            .find(|s| matches!(&s.covers, Covers::Only(metrics) if metrics.contains(&metric)))
+    })
+}
+
+/// Keeps the suppressed violations whose violation `classify` keeps (the
+/// diff policy: only changed units), with the change it gives them.
+pub fn reclassify(
+    suppressed: Vec<Suppressed>,
+    classify: impl FnOnce(Vec<Violation>) -> Vec<Violation>,
+) -> Vec<Suppressed> {
+    let key = |v: &Violation| (v.path.clone(), v.line, v.column, v.metric, v.function.clone());
+    let mut markers: HashMap<_, Suppression> = suppressed
+        .iter()
+        .map(|s| (key(&s.violation), s.by.clone()))
+        .collect();
+    let violations = suppressed.into_iter().map(|s| s.violation).collect();
+    classify(violations)
+        .into_iter()
+        .filter_map(|violation| {
+            let by = markers.remove(&key(&violation))?;
+            Some(Suppressed { violation, by })
+        })
+        .collect()
+}
+
+/// The audited markers in `results` that hide none of `suppressed`.
+/// `considered(file index, function index)` limits the search (in diff
+/// mode, to changed functions); `None` stands for file-level and stray
+/// markers.
+pub fn unused(
+    results: &[FileResult],
+    suppressed: &[Suppressed],
+    considered: impl Fn(usize, Option<usize>) -> bool,
+) -> Vec<Unused> {
+    let hiding: HashSet<(&str, u32, &str)> = suppressed
+        .iter()
+        .map(|s| (s.violation.path.as_str(), s.by.line, s.by.marker.as_str()))
+        .collect();
+    let mut found = Vec::new();
+    for (file, result) in results.iter().enumerate() {
+        let Ok(analysis) = &result.outcome else {
+            continue;
+        };
+        let mut seen: HashSet<(u32, String)> = HashSet::new();
+        let mut report = |suppression: &Suppression, why: Unneeded| {
+            let (line, marker) = (suppression.line, suppression.marker.as_str());
+            let hides = hiding.contains(&(result.path.as_str(), line, marker));
+            if suppression.audited && !hides && seen.insert((line, marker.to_owned())) {
+                let names_nothing = matches!(&suppression.covers, Covers::Only(m) if m.is_empty());
+                found.push(Unused {
+                    path: result.path.clone(),
+                    suppression: suppression.clone(),
+                    why: if names_nothing { Unneeded::NamesNoMetric } else { why },
+                });
+            }
+        };
+        for (index, function) in analysis.functions.iter().enumerate() {
+            if considered(file, Some(index)) {
+                for suppression in &function.suppressions {
+                    report(suppression, Unneeded::NothingToHide);
+                }
+            }
+        }
+        if considered(file, None) {
+            for suppression in &analysis.file_suppressions {
+                report(suppression, Unneeded::NothingToHide);
+            }
+            for suppression in &analysis.stray_suppressions {
+                report(suppression, Unneeded::CoversNothing);
+            }
+        }
+    }
+    found.sort_by(|a, b| (&a.path, a.suppression.line).cmp(&(&b.path, b.suppression.line)));
+    found
+}
