@@ -174,10 +174,7 @@ pub struct Suppression {
 impl Suppression {
     /// Whether the marker exempts `metric`.
     pub fn covers(&self, metric: Metric) -> bool {
-        match &self.covers {
-            Covers::All => true,
-            Covers::Only(metrics) => metrics.contains(&metric),
-        }
+        self.covers.contains(metric)
     }
 }
 
@@ -187,6 +184,16 @@ pub enum Covers {
     /// Every metric (of the unit, or of the file for a file-level marker).
     All,
     Only(Vec<Metric>),
+}
+
+impl Covers {
+    /// Whether `metric` is among the covered metrics.
+    pub fn contains(&self, metric: Metric) -> bool {
+        match self {
+            Covers::All => true,
+            Covers::Only(metrics) => metrics.contains(&metric),
+        }
+    }
 }
 
 /// The previous version of a file, whose unchanged functions keep their

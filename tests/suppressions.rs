@@ -112,7 +112,12 @@ enum Place {
     InString,
 }
 
-const PLACES: [Place; 4] = [Place::DefLine, Place::Above, Place::Signature, Place::InString];
+const PLACES: [Place; 4] = [
+    Place::DefLine,
+    Place::Above,
+    Place::Signature,
+    Place::InString,
+];
 
 fn python_source(marker: &str, place: Place) -> String {
     let template = match place {
@@ -142,11 +147,7 @@ fn javascript_source(marker: &str, place: Place) -> String {
 
 /// Writes one file per (marker, place), checks them all in one run, and
 /// compares what each file's marker set aside with `expected(marker, place)`.
-fn each_form(
-    extension: &str,
-    markers: &[(&str, [&[&str]; 4])],
-    source: fn(&str, Place) -> String,
-) {
+fn each_form(extension: &str, markers: &[(&str, [&[&str]; 4])], source: fn(&str, Place) -> String) {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut cases = Vec::new();
     for (m, (marker, expected)) in markers.iter().enumerate() {
@@ -262,11 +263,7 @@ fn an_eslint_next_line_directive_follows_the_report_line_of_an_arrow() {
     // ESLint reports an arrow at its `=>` (line 3 here).
     let dir = tempfile::tempdir().expect("tempdir");
     let arrow = |marker_line: usize| {
-        let mut lines = vec![
-            "const f = (a,",
-            "  b) =>",
-            "  a ? b : 0;",
-        ];
+        let mut lines = vec!["const f = (a,", "  b) =>", "  a ? b : 0;"];
         lines.insert(marker_line, "  // eslint-disable-next-line complexity");
         lines.join("\n") + "\n"
     };
@@ -340,7 +337,9 @@ fn file_level_markers_cover_file_metrics_from_the_first_comment_block() {
     write(
         dir.path(),
         "head.py",
-        &format!("#!/usr/bin/env python\n# antipasta: ignore-file[lines_of_code] -- generated\n\n{body}"),
+        &format!(
+            "#!/usr/bin/env python\n# antipasta: ignore-file[lines_of_code] -- generated\n\n{body}"
+        ),
     );
     write(
         dir.path(),
@@ -508,10 +507,7 @@ fn unused_suppressions_are_listed_and_fail_check() {
         "b.js",
         "// eslint-disable-next-line complexity\nfunction simple(a) { return a; }\n// eslint-disable-next-line\nfunction other(a) { return a; }\n",
     );
-    let (doc, code) = check_json(
-        dir.path(),
-        &["-t", "cyc=5", "--report-unused-suppressions"],
-    );
+    let (doc, code) = check_json(dir.path(), &["-t", "cyc=5", "--report-unused-suppressions"]);
     assert_eq!(code, 1, "unused markers fail check: {doc}");
     // A bare `# noqa` or rule-less ESLint directive may serve other linters:
     // never reported.
@@ -545,14 +541,44 @@ fn unused_suppressions_are_listed_and_fail_check() {
     // Text: one warning each; without the flag the run passes.
     let text = antipasta(
         dir.path(),
-        &["check", "-t", "cyc=5", "-t", "cog=0", "--report-unused-suppressions"],
+        &[
+            "check",
+            "-t",
+            "cyc=5",
+            "-t",
+            "cog=0",
+            "--report-unused-suppressions",
+        ],
     );
     let stdout = String::from_utf8(text.stdout).expect("UTF-8");
     assert!(
-        stdout.contains("a.py:1: warning: unused suppression '# noqa: C901': no violation to hide\n"),
+        stdout
+            .contains("a.py:1: warning: unused suppression '# noqa: C901': no violation to hide\n"),
         "{stdout}"
     );
     assert_eq!(text.status.code(), Some(1));
+    // GitHub annotations: one warning each.
+    let github = antipasta(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "github",
+            "-t",
+            "cyc=5",
+            "-t",
+            "cog=0",
+            "--report-unused-suppressions",
+        ],
+    );
+    let annotations = String::from_utf8(github.stdout).expect("UTF-8");
+    let first = annotations.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with("::warning file=a.py,line=1,")
+            && first.ends_with("::unused suppression '# noqa: C901': no violation to hide"),
+        "{annotations}"
+    );
+    assert_eq!(annotations.lines().count(), 4, "{annotations}");
     let (_, code) = check_json(dir.path(), &["-t", "cyc=5"]);
     assert_eq!(code, 0);
 }

@@ -81,11 +81,13 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
     out.write_all(rendered.as_bytes())
         .map_err(|e| format!("cannot write output: {e}"))?;
     // An unused marker fails `check`, as ruff's RUF100 does.
-    Ok(if summary.violations > 0 || summary.errors > 0 || unused_count > 0 {
-        Outcome::Failed
-    } else {
-        Outcome::Clean
-    })
+    Ok(
+        if summary.violations > 0 || summary.errors > 0 || unused_count > 0 {
+            Outcome::Failed
+        } else {
+            Outcome::Clean
+        },
+    )
 }
 
 /// The staged files under the requested paths, minus config ignores

@@ -152,9 +152,10 @@ fn changed(change: &FileChange, unit: Option<usize>) -> bool {
     }
     match unit {
         None => true,
-        Some(index) => change.functions.get(index).is_some_and(|unit| {
-            matches!(unit.status, UnitStatus::Added | UnitStatus::Modified)
-        }),
+        Some(index) => change
+            .functions
+            .get(index)
+            .is_some_and(|unit| matches!(unit.status, UnitStatus::Added | UnitStatus::Modified)),
     }
 }
 

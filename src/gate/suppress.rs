@@ -78,14 +78,16 @@ pub fn set_aside<'r>(
 fn covering<'a>(analysis: &'a Analysis, violation: &Violation) -> Option<&'a Suppression> {
     let metric = violation.metric;
     let Some(name) = violation.function.as_deref() else {
-        return analysis
-            .file_suppressions
-            .iter()
-            .find(|s| s.covers(metric));
+        return analysis.file_suppressions.iter().find(|s| s.covers(metric));
     };
     let own = analysis
         .function_at(name, violation.line)
-        .and_then(|index| analysis.functions[index].suppressions.iter().find(|s| s.covers(metric)));
+        .and_then(|index| {
+            analysis.functions[index]
+                .suppressions
+                .iter()
+                .find(|s| s.covers(metric))
+        });
     own.or_else(|| {
         analysis
             .file_suppressions
@@ -100,7 +102,15 @@ pub fn reclassify(
     suppressed: Vec<Suppressed>,
     classify: impl FnOnce(Vec<Violation>) -> Vec<Violation>,
 ) -> Vec<Suppressed> {
-    let key = |v: &Violation| (v.path.clone(), v.line, v.column, v.metric, v.function.clone());
+    let key = |v: &Violation| {
+        (
+            v.path.clone(),
+            v.line,
+            v.column,
+            v.metric,
+            v.function.clone(),
+        )
+    };
     let mut markers: HashMap<_, Suppression> = suppressed
         .iter()
         .map(|s| (key(&s.violation), s.by.clone()))
@@ -142,7 +152,11 @@ pub fn unused(
                 found.push(Unused {
                     path: result.path.clone(),
                     suppression: suppression.clone(),
-                    why: if names_nothing { Unneeded::NamesNoMetric } else { why },
+                    why: if names_nothing {
+                        Unneeded::NamesNoMetric
+                    } else {
+                        why
+                    },
                 });
             }
         };

@@ -292,7 +292,10 @@ fn complexipy_match<'c>(
 /// marker, one naming no rule covers everything.
 fn eslint(body: &str, block: bool, open: &str, close: &str) -> Option<Marker> {
     const WORDS: [(&str, MarkerKind); 4] = [
-        ("eslint-disable-next-line", MarkerKind::EslintDisableNextLine),
+        (
+            "eslint-disable-next-line",
+            MarkerKind::EslintDisableNextLine,
+        ),
         ("eslint-disable-line", MarkerKind::EslintDisableLine),
         ("eslint-disable", MarkerKind::EslintDisable),
         ("eslint-enable", MarkerKind::EslintEnable),
@@ -409,7 +412,13 @@ mod tests {
         let m = one(python("# antipasta: ignore"));
         assert_eq!(
             (m.kind, &m.covers, &m.text, m.reason.as_deref(), m.audited),
-            (MarkerKind::Ignore, &Covers::All, &"# antipasta: ignore".to_owned(), None, true)
+            (
+                MarkerKind::Ignore,
+                &Covers::All,
+                &"# antipasta: ignore".to_owned(),
+                None,
+                true
+            )
         );
         let m = one(python(
             "# Antipasta:ignore[cyclomatic_complexity, cog, nonsense] -- legacy parser",
@@ -433,7 +442,9 @@ mod tests {
         assert_eq!(one(python("# antipasta: ignore --x")).reason, None);
         // Control characters never reach the output.
         assert_eq!(
-            one(python("# antipasta: ignore -- a\u{1b}[31mb")).reason.as_deref(),
+            one(python("# antipasta: ignore -- a\u{1b}[31mb"))
+                .reason
+                .as_deref(),
             Some("a\u{FFFD}[31mb")
         );
     }
@@ -443,14 +454,22 @@ mod tests {
         let m = one(python("# noqa: C901"));
         assert_eq!(
             (m.kind, &m.covers, m.text.as_str(), m.audited),
-            (MarkerKind::Noqa, &Covers::Only(vec![Cyc]), "# noqa: C901", true)
+            (
+                MarkerKind::Noqa,
+                &Covers::Only(vec![Cyc]),
+                "# noqa: C901",
+                true
+            )
         );
         assert_eq!(one(python("#NOQA:E501,c901 more")).text, "#NOQA:E501,c901");
         assert_eq!(one(python("# noqa: E501 C901")).text, "# noqa: E501 C901");
         // Bare noqa hides what ruff would report on the line (C901), but is
         // not audited: it may serve other rules.
         let bare = one(python("# noqa"));
-        assert_eq!((bare.covers, bare.audited), (Covers::Only(vec![Cyc]), false));
+        assert_eq!(
+            (bare.covers, bare.audited),
+            (Covers::Only(vec![Cyc]), false)
+        );
         assert!(python("# noqa: E501").is_empty());
         assert!(python("# noqanything").is_empty());
         assert!(python("# noqa: C9011").is_empty());
@@ -459,7 +478,10 @@ mod tests {
     #[test]
     fn complexipy_markers_keep_complexipy_semantics() {
         let m = one(python("# complexipy: ignore"));
-        assert_eq!((m.kind, m.covers), (MarkerKind::Complexipy, Covers::Only(vec![Cog])));
+        assert_eq!(
+            (m.kind, m.covers),
+            (MarkerKind::Complexipy, Covers::Only(vec![Cog]))
+        );
         let m = one(python("#NOQA : COMPLEXIPY"));
         assert_eq!(m.kind, MarkerKind::Complexipy);
         assert_eq!(
@@ -484,7 +506,12 @@ mod tests {
         let m = one(javascript("// antipasta-ignore[cyc] -- generated"));
         assert_eq!(
             (m.kind, &m.covers, m.text.as_str(), m.reason.as_deref()),
-            (MarkerKind::Ignore, &Covers::Only(vec![Cyc]), "// antipasta-ignore[cyc]", Some("generated"))
+            (
+                MarkerKind::Ignore,
+                &Covers::Only(vec![Cyc]),
+                "// antipasta-ignore[cyc]",
+                Some("generated")
+            )
         );
         assert_eq!(
             one(javascript("/* antipasta-ignore-file */")).text,
@@ -496,8 +523,13 @@ mod tests {
         assert_eq!(m.kind, MarkerKind::EslintDisableNextLine);
         assert_eq!(m.covers, Covers::Only(vec![Cyc]));
         assert_eq!(m.reason.as_deref(), Some("legacy"));
-        let m = one(javascript("/* eslint-disable sonarjs/cognitive-complexity */"));
-        assert_eq!((m.kind, m.covers), (MarkerKind::EslintDisable, Covers::Only(vec![Cog])));
+        let m = one(javascript(
+            "/* eslint-disable sonarjs/cognitive-complexity */",
+        ));
+        assert_eq!(
+            (m.kind, m.covers),
+            (MarkerKind::EslintDisable, Covers::Only(vec![Cog]))
+        );
         let all = one(javascript("// eslint-disable-line"));
         assert_eq!((all.covers, all.audited), (Covers::All, false));
         // ESLint reads eslint-disable/enable in block comments only.

@@ -38,7 +38,10 @@ pub fn render(report: &Report) -> String {
         })
         .collect();
     let mut seen: HashMap<(&str, Option<&str>, Metric), usize> = HashMap::new();
-    let suppressed = report.suppressed.iter().map(|s| (&s.violation, Some(&s.by)));
+    let suppressed = report
+        .suppressed
+        .iter()
+        .map(|s| (&s.violation, Some(&s.by)));
     let results = report
         .violations
         .iter()

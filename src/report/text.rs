@@ -76,12 +76,11 @@ pub fn render(report: &Report, quiet: bool) -> String {
                 .as_ref()
                 .map(|name| format!(" in {name}"))
                 .unwrap_or_default();
-            let reason = s
-                .by
-                .reason
-                .as_ref()
-                .map(|reason| format!(": {reason}"))
-                .unwrap_or_default();
+            let reason =
+                s.by.reason
+                    .as_ref()
+                    .map(|reason| format!(": {reason}"))
+                    .unwrap_or_default();
             out.push_str(&format!(
                 "{PATH}{}{PATH:#}:{}:{}: {DIM}{} {} (limit {} {}){subject} [suppressed by '{}' on line {}{reason}]{DIM:#}\n",
                 v.path,

@@ -16,7 +16,7 @@
 
 use std::collections::HashMap;
 
-use super::units::{Units, UnitKey};
+use super::units::{UnitKey, Units};
 use crate::config::metric::Metric;
 use crate::lang::marker::{self, Marker, MarkerKind};
 use crate::lang::tree::Node;
@@ -52,7 +52,9 @@ pub fn place(root: Node<'_>, source: &str, found: &Units) -> Placed {
     let first_code_line = root
         .named_children()
         .find(|statement| statement.kind() != "hash_bang_line")
-        .map_or(u32::MAX, |statement| statement.start_position().row as u32 + 1);
+        .map_or(u32::MAX, |statement| {
+            statement.start_position().row as u32 + 1
+        });
     let comments = comments(root, source);
     for comment in &comments {
         for found_marker in &comment.markers {
@@ -147,10 +149,9 @@ fn place_blocks(placed: &mut Placed, found: &Units, comments: &[Comment]) {
             let deciding = directives
                 .iter()
                 .enumerate()
-                .filter(|(_, (line, column, m))| {
-                    (*line, *column) < position && covers(&m.covers, metric)
-                })
-                .last();
+                .rfind(|(_, (line, column, m))| {
+                    (*line, *column) < position && m.covers.contains(metric)
+                });
             if let Some((index, (_, _, m))) = deciding {
                 if m.kind == MarkerKind::EslintDisable {
                     match by_directive.iter_mut().find(|(i, _)| *i == index) {
@@ -177,13 +178,6 @@ fn place_blocks(placed: &mut Placed, found: &Units, comments: &[Comment]) {
     }
 }
 
-fn covers(covers: &Covers, metric: Metric) -> bool {
-    match covers {
-        Covers::All => true,
-        Covers::Only(metrics) => metrics.contains(&metric),
-    }
-}
-
 fn push(placed: &mut Placed, key: UnitKey, suppression: Suppression) {
     let list = placed.units.entry(key).or_default();
     if !list.contains(&suppression) {
@@ -202,7 +196,9 @@ fn comments(root: Node<'_>, source: &str) -> Vec<Comment> {
                 let start = node.start_byte();
                 let line_start = source[..start]
                     .rfind(['\n', '\r', '\u{2028}', '\u{2029}'])
-                    .map_or(0, |i| i + source[i..].chars().next().map_or(1, char::len_utf8));
+                    .map_or(0, |i| {
+                        i + source[i..].chars().next().map_or(1, char::len_utf8)
+                    });
                 found.push(Comment {
                     lines: (
                         node.start_position().row as u32 + 1,

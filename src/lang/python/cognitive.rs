@@ -816,10 +816,7 @@ impl<'s> Ctx<'s> {
                 marker::python(text)
                     .into_iter()
                     .find(|m| {
-                        matches!(
-                            m.kind,
-                            MarkerKind::Complexipy | MarkerKind::ComplexipyRules
-                        )
+                        matches!(m.kind, MarkerKind::Complexipy | MarkerKind::ComplexipyRules)
                     })
                     .map(|m| (start, m))
             })
@@ -1480,6 +1477,27 @@ mod tests {
             "x = 1\r\n# complexipy: ignore\r\ndef f(a):\r\n    if a: pass\r\ndef g(a):\r\n    if a: pass\r\n",
             1,
             &[("g", 5, 6, 1)],
+        );
+    }
+
+    /// A function complexipy's marker hides is still scored (antipasta
+    /// shows it as suppressed) but stays out of complexipy's total. Its
+    /// score, 1, is complexipy's for the same function unmarked (`g` in
+    /// `e6_ignore_markers`).
+    #[test]
+    fn ignored_functions_are_scored_and_marked() {
+        let report = run("x = 1\n\n# complexipy: ignore -- legacy\ndef f(a):\n    if a: pass\n");
+        assert_eq!(report.total, 0);
+        let f = &report.functions[0];
+        assert_eq!((f.name.as_str(), f.complexity), ("f", 1));
+        let by = f.ignored_by.as_ref().expect("marked");
+        assert_eq!(
+            (by.marker.as_str(), by.line, by.reason.as_deref()),
+            ("# complexipy: ignore", 3, Some("legacy"))
+        );
+        assert_eq!(
+            run("def f(a):  # complexipy: ignore[C101]\n    if a: pass\n").functions[0].ignored_by,
+            None
         );
     }
 

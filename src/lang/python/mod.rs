@@ -115,7 +115,10 @@ pub fn analyze(source: &str, baseline: Option<&Baseline>) -> Result<Scored, Anal
         root,
         source,
         &definitions,
-        &complexipy_markers.iter().map(|(_, s)| *s).collect::<Vec<_>>(),
+        &complexipy_markers
+            .iter()
+            .map(|(_, s)| *s)
+            .collect::<Vec<_>>(),
     );
     for (key, suppression) in &complexipy_markers {
         placed
@@ -144,10 +147,7 @@ pub fn analyze(source: &str, baseline: Option<&Baseline>) -> Result<Scored, Anal
                 cyclomatic: cc.functions.get(&definition.key).copied(),
                 cognitive: cognitive_by_key.get(&definition.key).copied(),
                 halstead: halstead_by_key.get(&definition.key).copied(),
-                suppressions: placed
-                    .functions
-                    .remove(&definition.key)
-                    .unwrap_or_default(),
+                suppressions: placed.functions.remove(&definition.key).unwrap_or_default(),
             });
         }
     }

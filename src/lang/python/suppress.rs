@@ -52,10 +52,9 @@ pub fn place(
     {
         return placed;
     }
-    let first_code_line = root
-        .named_children()
-        .next()
-        .map_or(u32::MAX, |statement| statement.start_position().row as u32 + 1);
+    let first_code_line = root.named_children().next().map_or(u32::MAX, |statement| {
+        statement.start_position().row as u32 + 1
+    });
     for comment in comments(root, source) {
         for found in &comment.markers {
             let suppression = found.suppression(comment.line);
