@@ -165,7 +165,7 @@ fn noqa(comment: &str, hash: usize) -> Option<Marker> {
         return Some(Marker {
             kind: MarkerKind::Noqa,
             covers: cyclomatic,
-            reason: None,
+            reason: reason(&comment[end..]),
             text: clean(&comment[hash..end]),
             audited: false,
         });
@@ -378,6 +378,16 @@ fn clean(text: &str) -> String {
         .collect()
 }
 
+/// Whether `text` holds any of `words`, ASCII case-insensitively: the
+/// front ends skip the comment walk for files that cannot hold a marker.
+pub fn mentions_any(text: &str, words: &[&str]) -> bool {
+    words.iter().any(|word| {
+        text.as_bytes()
+            .windows(word.len())
+            .any(|window| window.eq_ignore_ascii_case(word.as_bytes()))
+    })
+}
+
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_' || c == '-'
 }
@@ -465,6 +475,10 @@ mod tests {
         assert_eq!(one(python("# noqa: E501 C901")).text, "# noqa: E501 C901");
         // Bare noqa hides what ruff would report on the line (C901), but is
         // not audited: it may serve other rules.
+        assert_eq!(
+            one(python("# noqa -- generated")).reason.as_deref(),
+            Some("generated")
+        );
         let bare = one(python("# noqa"));
         assert_eq!(
             (bare.covers, bare.audited),

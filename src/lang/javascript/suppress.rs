@@ -46,7 +46,7 @@ pub struct Placed {
 /// Places the markers found in the comments of `root` on `found`'s units.
 pub fn place(root: Node<'_>, source: &str, found: &Units) -> Placed {
     let mut placed = Placed::default();
-    if !source.contains("antipasta") && !source.contains("eslint-") {
+    if !marker::mentions_any(source, &["antipasta", "eslint-"]) {
         return placed;
     }
     let first_code_line = root

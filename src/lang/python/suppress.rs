@@ -46,10 +46,7 @@ pub fn place(
     complexipy: &[&Suppression],
 ) -> Placed {
     let mut placed = Placed::default();
-    if !["antipasta", "noqa", "complexipy"]
-        .iter()
-        .any(|word| contains_ignore_case(source, word))
-    {
+    if !marker::mentions_any(source, &["antipasta", "noqa", "complexipy"]) {
         return placed;
     }
     let first_code_line = root.named_children().next().map_or(u32::MAX, |statement| {
@@ -147,12 +144,4 @@ fn comments(root: Node<'_>, source: &str) -> Vec<Comment> {
     }
     found.sort_by_key(|c| c.line);
     found
-}
-
-fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
-    let needle = needle.as_bytes();
-    haystack
-        .as_bytes()
-        .windows(needle.len())
-        .any(|window| window.eq_ignore_ascii_case(needle))
 }
