@@ -649,3 +649,54 @@ fn diff_sets_suppressed_violations_aside_and_reports_unused_markers_as_warnings(
     let (_, code) = run(&["--fail-on", "any"]);
     assert_eq!(code, Some(1), "--fail-on any fails on unused markers");
 }
+
+/// A comment packed with markers stays linear: each reason ends where the
+/// next marker begins, and a line counts at most eight markers (before,
+/// every marker carried the rest of the comment as its reason and every one
+/// was kept: quadratic time and memory).
+#[test]
+fn a_comment_packed_with_markers_stays_linear() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let packed: Vec<String> = (0..3000)
+        .map(|i| format!("# antipasta: ignore[cyc, x{i}] -- r{i}"))
+        .collect();
+    write(
+        dir.path(),
+        "packed.py",
+        &format!(
+            "def f(a):  {}\n    return 1 if a else 0\n",
+            packed.join(" ")
+        ),
+    );
+    write(
+        dir.path(),
+        "packed.js",
+        // Short lines first: a file of long lines is skipped as minified.
+        &format!(
+            "{}function f(a) {{ {}\n  return a ? 1 : 0;\n}}\n",
+            "// filler\n".repeat(40),
+            (0..60)
+                .map(|i| format!("/* antipasta-ignore[cyc, x{i}] -- r{i} */"))
+                .collect::<String>()
+        ),
+    );
+    let (doc, _) = check_json(dir.path(), &["--report-unused-suppressions"]);
+    for path in ["packed.py", "packed.js"] {
+        let entry = doc["suppressed"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|s| s["path"] == path)
+            .unwrap_or_else(|| panic!("{path} suppressed: {doc}"));
+        assert_eq!(entry["reason"], "r0", "{path}");
+        let unused: Vec<&Value> = doc["unused_suppressions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|u| u["path"] == path)
+            .collect();
+        // Eight markers count on the line: one hides the violation.
+        assert_eq!(unused.len(), 7, "{path}");
+        assert_eq!(unused[0]["reason"], "r1", "{path}");
+    }
+}

@@ -61,15 +61,47 @@ impl Marker {
 }
 
 /// The markers in one Python comment (`#` included), in the order found.
+///
+/// Each marker's reason ends where the next marker begins, and only the
+/// first [`MAX_PER_LINE`] markers count: a hostile comment stays linear.
 pub fn python(comment: &str) -> Vec<Marker> {
-    let mut found = Vec::new();
-    for (hash, _) in comment.match_indices('#') {
-        if let Some(marker) = antipasta_python(comment, hash).or_else(|| noqa(comment, hash)) {
-            found.push(marker);
-        }
+    let starts: Vec<usize> = comment
+        .match_indices('#')
+        .map(|(hash, _)| hash)
+        .filter(|&hash| opens_marker(comment, hash))
+        .collect();
+    let until_next = |hash: usize| {
+        let next = starts.partition_point(|&start| start <= hash);
+        &comment[..starts.get(next).copied().unwrap_or(comment.len())]
+    };
+    let mut found: Vec<Marker> = starts
+        .iter()
+        .filter_map(|&hash| {
+            let part = until_next(hash);
+            antipasta_python(part, hash).or_else(|| noqa(part, hash))
+        })
+        .take(MAX_PER_LINE)
+        .collect();
+    if let Some((hash, end, list)) = complexipy_match(comment, "complexipy", "ignore")
+        .or_else(|| complexipy_match(comment, "noqa", "complexipy"))
+    {
+        let limit = until_next(hash).len().max(end);
+        found.push(complexipy(&comment[..limit], hash, end, list));
     }
-    found.extend(complexipy(comment));
     found
+}
+
+/// At most this many markers count on one line (the rest are ignored), and
+/// a unit keeps at most this many: hostile input stays linear.
+pub const MAX_PER_LINE: usize = 8;
+
+/// Whether a marker word follows the `#` at `hash`.
+fn opens_marker(comment: &str, hash: usize) -> bool {
+    let bytes = comment.as_bytes();
+    let i = skip_blanks(bytes, hash + 1);
+    ["antipasta", "noqa", "complexipy"]
+        .iter()
+        .any(|word| eat_word(bytes, i, word).is_some())
 }
 
 /// The markers in one JavaScript/TypeScript comment (`//…` or `/*…*/`).
@@ -89,6 +121,41 @@ pub fn javascript(comment: &str) -> Vec<Marker> {
         return vec![marker];
     }
     eslint(body, block, open, close).into_iter().collect()
+}
+
+/// Which markers sit on which headers: `markers` are (line, own-line
+/// comment) in line order, `headers` are (first line, last header line) of
+/// the units. A marker hits a header it lies on, or the one starting on the
+/// next line when it is an own-line comment. Returns (marker, header)
+/// pairs; a header takes at most [`MAX_PER_LINE`] markers.
+///
+/// One sweep: a header enters when the sweep reaches the line above it and
+/// leaves once passed or full, so the work stays linear in markers and
+/// headers however headers nest.
+pub fn on_headers(markers: &[(u32, bool)], headers: &[(u32, u32)]) -> Vec<(usize, usize)> {
+    let mut order: Vec<usize> = (0..headers.len()).collect();
+    order.sort_by_key(|&h| headers[h].0);
+    let mut next = 0;
+    let mut active: Vec<usize> = Vec::new();
+    let mut taken = vec![0usize; headers.len()];
+    let mut hits = Vec::new();
+    for (m, &(line, own_line)) in markers.iter().enumerate() {
+        while let Some(&h) = order.get(next) {
+            if headers[h].0.saturating_sub(1) > line {
+                break;
+            }
+            active.push(h);
+            next += 1;
+        }
+        active.retain(|&h| headers[h].1.max(headers[h].0) >= line && taken[h] < MAX_PER_LINE);
+        for &h in &active {
+            if line >= headers[h].0 || own_line {
+                hits.push((m, h));
+                taken[h] += 1;
+            }
+        }
+    }
+    hits
 }
 
 // ----- antipasta's own markers ------------------------------------------------
@@ -206,13 +273,13 @@ fn noqa(comment: &str, hash: usize) -> Option<Marker> {
 
 // ----- complexipy ----------------------------------------------------------------
 
-/// complexipy 8.3.0's marker: `# complexipy: ignore`, else `# noqa:
-/// complexipy` (ASCII case-insensitive, blanks around the parts), with an
-/// optional bracketed rule list. A list of valid rule ids (`C101`) makes
-/// it hide nothing; any other list counts as no list.
-fn complexipy(comment: &str) -> Option<Marker> {
-    let (hash, end, list) = complexipy_match(comment, "complexipy", "ignore")
-        .or_else(|| complexipy_match(comment, "noqa", "complexipy"))?;
+/// complexipy 8.3.0's marker (`# complexipy: ignore`, else `# noqa:
+/// complexipy`, ASCII case-insensitive, blanks around the parts, with an
+/// optional bracketed rule list), matched by [`complexipy_match`] as `#`
+/// at `hash`, end and list; `comment` ends where the next marker begins.
+/// A list of valid rule ids (`C101`) makes it hide nothing; any other list
+/// counts as no list.
+fn complexipy(comment: &str, hash: usize, end: usize, list: Option<&str>) -> Marker {
     let valid_rules = list.is_some_and(|list| {
         list.split(',')
             .map(str::trim)
@@ -227,13 +294,13 @@ fn complexipy(comment: &str) -> Option<Marker> {
             Covers::Only(vec![Metric::CognitiveComplexity]),
         )
     };
-    Some(Marker {
+    Marker {
         kind,
         covers,
         reason: reason(&comment[end..]),
         text: clean(&comment[hash..end]),
         audited: !valid_rules,
-    })
+    }
 }
 
 fn is_rule_id(code: &str) -> bool {
@@ -513,6 +580,27 @@ mod tests {
             .map(|m| m.kind)
             .collect();
         assert_eq!(kinds, [MarkerKind::Noqa, MarkerKind::Complexipy]);
+    }
+
+    #[test]
+    fn markers_find_their_headers() {
+        // Headers: lines 3-5, 10-10, nested 4-4 inside the first.
+        let headers = [(3, 5), (10, 10), (4, 4)];
+        let markers = [
+            (2, true),
+            (2, false),
+            (4, false),
+            (9, false),
+            (9, true),
+            (11, true),
+        ];
+        assert_eq!(
+            on_headers(&markers, &headers),
+            [(0, 0), (2, 0), (2, 2), (4, 1)]
+        );
+        // A header takes at most MAX_PER_LINE markers.
+        let many: Vec<(u32, bool)> = (0..20).map(|_| (1, false)).collect();
+        assert_eq!(on_headers(&many, &[(1, 1)]).len(), MAX_PER_LINE);
     }
 
     #[test]

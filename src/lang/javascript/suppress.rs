@@ -56,28 +56,51 @@ pub fn place(root: Node<'_>, source: &str, found: &Units) -> Placed {
             statement.start_position().row as u32 + 1
         });
     let comments = comments(root, source);
-    for comment in &comments {
-        for found_marker in &comment.markers {
-            let suppression = found_marker.suppression(comment.lines.0);
-            let attached = match found_marker.kind {
-                MarkerKind::Ignore => place_ignore(&mut placed, found, comment, &suppression),
-                MarkerKind::IgnoreFile if comment.lines.0 < first_code_line => {
-                    placed.file.push(suppression.clone());
-                    true
-                }
-                MarkerKind::EslintDisableNextLine => {
-                    at_line(&mut placed, found, comment.lines.1 + 1, &suppression)
-                }
-                MarkerKind::EslintDisableLine if comment.lines.0 == comment.lines.1 => {
-                    at_line(&mut placed, found, comment.lines.0, &suppression)
-                }
-                // Placed below, once every block is known.
-                MarkerKind::EslintDisable | MarkerKind::EslintEnable => continue,
-                _ => false,
-            };
-            if !attached {
-                placed.stray.push(suppression);
+    let markers: Vec<(&Comment, &Marker)> = comments
+        .iter()
+        .flat_map(|comment| comment.markers.iter().map(move |m| (comment, m)))
+        .collect();
+    let mut attached = vec![false; markers.len()];
+    place_ignores(&mut placed, found, &markers, &mut attached);
+
+    let mut by_report_line: HashMap<u32, Vec<usize>> = HashMap::new();
+    for (index, unit) in found.units.iter().enumerate() {
+        by_report_line
+            .entry(unit.span.line)
+            .or_default()
+            .push(index);
+    }
+    for (i, (comment, found_marker)) in markers.iter().enumerate() {
+        let suppression = found_marker.suppression(comment.lines.0);
+        let target = match found_marker.kind {
+            MarkerKind::EslintDisableNextLine => Some(comment.lines.1 + 1),
+            // A block comment spanning lines is no directive in ESLint.
+            MarkerKind::EslintDisableLine if comment.lines.0 == comment.lines.1 => {
+                Some(comment.lines.0)
             }
+            _ => None,
+        };
+        for &unit in target
+            .and_then(|line| by_report_line.get(&line))
+            .into_iter()
+            .flatten()
+        {
+            push(&mut placed, found.units[unit].key, suppression.clone());
+            attached[i] = true;
+        }
+        match found_marker.kind {
+            MarkerKind::IgnoreFile if comment.lines.0 < first_code_line => {
+                if placed.file.len() < marker::MAX_PER_LINE {
+                    placed.file.push(suppression.clone());
+                }
+                attached[i] = true;
+            }
+            // Placed below, once every block is known.
+            MarkerKind::EslintDisable | MarkerKind::EslintEnable => continue,
+            _ => {}
+        }
+        if !attached[i] {
+            placed.stray.push(suppression);
         }
     }
     place_blocks(&mut placed, found, &comments);
@@ -87,51 +110,73 @@ pub fn place(root: Node<'_>, source: &str, found: &Units) -> Placed {
 /// `antipasta-ignore`: the units and classes whose header holds the
 /// comment or that it stands directly above; a class passes it on to the
 /// units inside it.
-fn place_ignore(
+fn place_ignores(
     placed: &mut Placed,
     found: &Units,
-    comment: &Comment,
-    suppression: &Suppression,
-) -> bool {
-    let line = comment.lines.0;
-    let near = |start_line: u32, header_end: u32| {
-        (start_line..=header_end).contains(&line)
-            || (comment.own_line && comment.lines.1 + 1 == start_line)
-    };
-    let mut any = false;
-    for unit in &found.units {
-        if near(unit.span.start_line, unit.header_end_line) {
-            push(placed, unit.key, suppression.clone());
-            any = true;
+    markers: &[(&Comment, &Marker)],
+    attached: &mut [bool],
+) {
+    let ignores: Vec<usize> = (0..markers.len())
+        .filter(|&i| markers[i].1.kind == MarkerKind::Ignore)
+        .collect();
+    // An own-line comment stands above the line after its last line.
+    let positions: Vec<(u32, bool)> = ignores
+        .iter()
+        .map(|&i| {
+            let comment = markers[i].0;
+            if comment.own_line {
+                (comment.lines.1, true)
+            } else {
+                (comment.lines.0, false)
+            }
+        })
+        .collect();
+    let units = found.units.len();
+    let headers: Vec<(u32, u32)> = found
+        .units
+        .iter()
+        .map(|u| (u.span.start_line, u.header_end_line))
+        .chain(
+            found
+                .classes
+                .iter()
+                .map(|c| (c.span.start_line, c.header_end_line)),
+        )
+        .collect();
+    let mut by_class: HashMap<usize, Vec<Suppression>> = HashMap::new();
+    for (m, header) in marker::on_headers(&positions, &headers) {
+        let (comment, found_marker) = markers[ignores[m]];
+        attached[ignores[m]] = true;
+        let suppression = found_marker.suppression(comment.lines.0);
+        match header.checked_sub(units) {
+            Some(class) => by_class.entry(class).or_default().push(suppression),
+            None => push(placed, found.units[header].key, suppression),
         }
     }
-    for class in &found.classes {
-        if !near(class.span.start_line, class.header_end_line) {
-            continue;
-        }
-        any = true;
-        for unit in found.units.iter().filter(|unit| {
-            unit.span.start_line >= class.header_end_line && unit.span.line <= class.span.end_line
-        }) {
-            push(placed, unit.key, suppression.clone());
+    if by_class.is_empty() {
+        return;
+    }
+    let mut by_start: Vec<usize> = (0..units).collect();
+    by_start.sort_by_key(|&u| found.units[u].span.start_line);
+    for (class, suppressions) in &by_class {
+        let class = &found.classes[*class];
+        let first =
+            by_start.partition_point(|&u| found.units[u].span.start_line < class.header_end_line);
+        for &u in by_start[first..]
+            .iter()
+            .take_while(|&&u| found.units[u].span.start_line <= class.span.end_line)
+        {
+            for suppression in suppressions {
+                push(placed, found.units[u].key, suppression.clone());
+            }
         }
     }
-    any
-}
-
-/// An ESLint line directive: the units ESLint reports on `line`.
-fn at_line(placed: &mut Placed, found: &Units, line: u32, suppression: &Suppression) -> bool {
-    let mut any = false;
-    for unit in found.units.iter().filter(|unit| unit.span.line == line) {
-        push(placed, unit.key, suppression.clone());
-        any = true;
-    }
-    any
 }
 
 /// `/* eslint-disable */` … `/* eslint-enable */`: for each unit and
 /// metric, the last directive before the unit's report position that names
-/// the metric decides; a disable covers the unit for the metrics it decides.
+/// the metric decides; a disable covers the unit for the metrics it
+/// decides. One sweep over units and directives in position order.
 fn place_blocks(placed: &mut Placed, found: &Units, comments: &[Comment]) {
     let directives: Vec<(u32, u32, &Marker)> = comments
         .iter()
@@ -141,24 +186,32 @@ fn place_blocks(placed: &mut Placed, found: &Units, comments: &[Comment]) {
     if directives.is_empty() {
         return;
     }
+    let mut order: Vec<usize> = (0..found.units.len()).collect();
+    order.sort_by_key(|&u| (found.units[u].span.line, found.units[u].span.column));
     let mut used = vec![false; directives.len()];
-    for unit in &found.units {
+    // Per metric, the disable in force (index into `directives`).
+    let mut in_force: [Option<usize>; 2] = [None, None];
+    let mut next = 0;
+    for u in order {
+        let unit = &found.units[u];
         let position = (unit.span.line, unit.span.column);
-        let mut by_directive: Vec<(usize, Vec<Metric>)> = Vec::new();
-        for metric in UNIT_METRICS {
-            let deciding = directives
-                .iter()
-                .enumerate()
-                .rfind(|(_, (line, column, m))| {
-                    (*line, *column) < position && m.covers.contains(metric)
-                });
-            if let Some((index, (_, _, m))) = deciding {
-                if m.kind == MarkerKind::EslintDisable {
-                    match by_directive.iter_mut().find(|(i, _)| *i == index) {
-                        Some((_, metrics)) => metrics.push(metric),
-                        None => by_directive.push((index, vec![metric])),
-                    }
+        while let Some(&(line, column, m)) = directives.get(next) {
+            if (line, column) >= position {
+                break;
+            }
+            for (slot, metric) in in_force.iter_mut().zip(UNIT_METRICS) {
+                if m.covers.contains(metric) {
+                    *slot = (m.kind == MarkerKind::EslintDisable).then_some(next);
                 }
+            }
+            next += 1;
+        }
+        let mut by_directive: Vec<(usize, Vec<Metric>)> = Vec::new();
+        for (slot, metric) in in_force.iter().zip(UNIT_METRICS) {
+            let Some(index) = *slot else { continue };
+            match by_directive.iter_mut().find(|(i, _)| *i == index) {
+                Some((_, metrics)) => metrics.push(metric),
+                None => by_directive.push((index, vec![metric])),
             }
         }
         for (index, metrics) in by_directive {
@@ -178,9 +231,11 @@ fn place_blocks(placed: &mut Placed, found: &Units, comments: &[Comment]) {
     }
 }
 
+/// Adds a suppression to a unit's list (each once, at most
+/// [`marker::MAX_PER_LINE`]).
 fn push(placed: &mut Placed, key: UnitKey, suppression: Suppression) {
     let list = placed.units.entry(key).or_default();
-    if !list.contains(&suppression) {
+    if list.len() < marker::MAX_PER_LINE && !list.contains(&suppression) {
         list.push(suppression);
     }
 }
@@ -213,5 +268,16 @@ fn comments(root: Node<'_>, source: &str) -> Vec<Comment> {
         stack.extend(node.children());
     }
     found.sort_by_key(|c| (c.lines.0, c.column));
+    // At most MAX_PER_LINE markers count on one line.
+    let mut on_line = (0, 0);
+    for comment in &mut found {
+        if on_line.0 != comment.lines.0 {
+            on_line = (comment.lines.0, 0);
+        }
+        let room = marker::MAX_PER_LINE - on_line.1;
+        comment.markers.truncate(room);
+        on_line.1 += comment.markers.len();
+    }
+    found.retain(|comment| !comment.markers.is_empty());
     found
 }

@@ -11,7 +11,7 @@
 //!
 //! Markers that cover nothing are returned as strays.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::units::Definition;
 use crate::lang::marker::{self, Marker, MarkerKind};
@@ -37,8 +37,9 @@ pub struct Placed {
     pub stray: Vec<Suppression>,
 }
 
-/// Places the markers found in the comments of `root` on `definitions`;
-/// `complexipy` holds the suppressions complexipy's search attached.
+/// Places the markers found in the comments of `root` on `definitions`
+/// (in key order); `complexipy` holds the suppressions complexipy's search
+/// attached.
 pub fn place(
     root: Node<'_>,
     source: &str,
@@ -52,73 +53,93 @@ pub fn place(
     let first_code_line = root.named_children().next().map_or(u32::MAX, |statement| {
         statement.start_position().row as u32 + 1
     });
-    for comment in comments(root, source) {
-        for found in &comment.markers {
-            let suppression = found.suppression(comment.line);
-            let attached = match found.kind {
-                MarkerKind::Ignore => {
-                    place_ignore(&mut placed, definitions, &comment, &suppression)
-                }
-                MarkerKind::Noqa => {
-                    let mut any = false;
-                    for d in definitions.iter().filter(|d| !d.is_class) {
-                        if d.name_line == comment.line {
-                            push(&mut placed, d.key, &suppression);
-                            any = true;
-                        }
-                    }
-                    any
-                }
-                MarkerKind::IgnoreFile if comment.line < first_code_line => {
-                    placed.file.push(suppression.clone());
-                    true
-                }
-                MarkerKind::Complexipy => complexipy.iter().any(|s| **s == suppression),
-                _ => false,
-            };
-            if !attached && found.kind != MarkerKind::ComplexipyRules {
-                placed.stray.push(suppression);
+    let comments = comments(root, source);
+    let found: Vec<(&Comment, &Marker)> = comments
+        .iter()
+        .flat_map(|comment| comment.markers.iter().map(move |m| (comment, m)))
+        .collect();
+    let mut attached = vec![false; found.len()];
+
+    // `# antipasta: ignore` on headers; a class hands its markers down.
+    let ignores: Vec<usize> = (0..found.len())
+        .filter(|&i| found[i].1.kind == MarkerKind::Ignore)
+        .collect();
+    let positions: Vec<(u32, bool)> = ignores
+        .iter()
+        .map(|&i| (found[i].0.line, found[i].0.own_line))
+        .collect();
+    let headers: Vec<(u32, u32)> = definitions
+        .iter()
+        .map(|d| (d.span.start_line, d.header_end_line))
+        .collect();
+    let mut by_class: HashMap<usize, Vec<Suppression>> = HashMap::new();
+    for (m, d) in marker::on_headers(&positions, &headers) {
+        let (comment, found_marker) = found[ignores[m]];
+        attached[ignores[m]] = true;
+        let suppression = found_marker.suppression(comment.line);
+        if definitions[d].is_class {
+            by_class.entry(d).or_default().push(suppression);
+        } else {
+            push(&mut placed, definitions[d].key, suppression);
+        }
+    }
+    for (class, suppressions) in &by_class {
+        let class = &definitions[*class];
+        let first = definitions.partition_point(|d| d.span.start_line <= class.header_end_line);
+        for inner in definitions[first..]
+            .iter()
+            .take_while(|d| d.span.start_line <= class.span.end_line)
+            .filter(|d| !d.is_class)
+        {
+            for suppression in suppressions {
+                push(&mut placed, inner.key, suppression.clone());
             }
+        }
+    }
+
+    // `# noqa` on the name's line; file markers; complexipy's.
+    let by_complexipy: HashSet<(u32, &str)> = complexipy
+        .iter()
+        .map(|s| (s.line, s.marker.as_str()))
+        .collect();
+    let mut by_name_line: HashMap<u32, Vec<usize>> = HashMap::new();
+    for (index, d) in definitions.iter().enumerate().filter(|(_, d)| !d.is_class) {
+        by_name_line.entry(d.name_line).or_default().push(index);
+    }
+    for (i, (comment, found_marker)) in found.iter().enumerate() {
+        let suppression = found_marker.suppression(comment.line);
+        match found_marker.kind {
+            MarkerKind::Noqa => {
+                for &d in by_name_line.get(&comment.line).into_iter().flatten() {
+                    push(&mut placed, definitions[d].key, suppression.clone());
+                    attached[i] = true;
+                }
+            }
+            MarkerKind::IgnoreFile if comment.line < first_code_line => {
+                if placed.file.len() < marker::MAX_PER_LINE {
+                    placed.file.push(suppression.clone());
+                }
+                attached[i] = true;
+            }
+            MarkerKind::Complexipy => {
+                attached[i] = by_complexipy.contains(&(comment.line, found_marker.text.as_str()));
+            }
+            MarkerKind::ComplexipyRules => attached[i] = true,
+            _ => {}
+        }
+        if !attached[i] {
+            placed.stray.push(suppression);
         }
     }
     placed
 }
 
-/// `# antipasta: ignore`: the definitions whose header holds the comment
-/// or that it stands directly above; a class passes it to its functions.
-fn place_ignore(
-    placed: &mut Placed,
-    definitions: &[Definition],
-    comment: &Comment,
-    suppression: &Suppression,
-) -> bool {
-    let mut any = false;
-    for d in definitions {
-        let on_header = (d.span.start_line..=d.header_end_line).contains(&comment.line);
-        let above = comment.own_line && comment.line + 1 == d.span.start_line;
-        if !(on_header || above) {
-            continue;
-        }
-        any = true;
-        if d.is_class {
-            for inner in definitions.iter().filter(|inner| {
-                !inner.is_class
-                    && inner.span.start_line > d.header_end_line
-                    && inner.span.line <= d.span.end_line
-            }) {
-                push(placed, inner.key, suppression);
-            }
-        } else {
-            push(placed, d.key, suppression);
-        }
-    }
-    any
-}
-
-fn push(placed: &mut Placed, key: usize, suppression: &Suppression) {
+/// Adds a suppression to a unit's list (each once, at most
+/// [`marker::MAX_PER_LINE`]).
+fn push(placed: &mut Placed, key: usize, suppression: Suppression) {
     let list = placed.functions.entry(key).or_default();
-    if !list.contains(suppression) {
-        list.push(suppression.clone());
+    if list.len() < marker::MAX_PER_LINE && !list.contains(&suppression) {
+        list.push(suppression);
     }
 }
 
