@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::Violation;
-use crate::model::{Analysis, Covers, FileResult, Suppression};
+use crate::model::{Analysis, Covers, FileResult, FunctionUnit, Suppression};
 
 /// A violation an inline marker exempts.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,12 +56,26 @@ pub fn set_aside<'r>(
         .into_iter()
         .filter_map(|r| Some((r.path.as_str(), r.outcome.as_ref().ok()?)))
         .collect();
+    let functions: HashMap<(&str, &str, u32), &FunctionUnit> = analyses
+        .iter()
+        .flat_map(|(path, analysis)| {
+            analysis
+                .functions
+                .iter()
+                .map(move |f| ((*path, f.qualified_name.as_str(), f.span.line), f))
+        })
+        .collect();
     let mut standing = Vec::new();
     let mut suppressed = Vec::new();
     for violation in violations {
+        let function = violation.function.as_deref().and_then(|name| {
+            functions
+                .get(&(violation.path.as_str(), name, violation.line))
+                .copied()
+        });
         let marker = analyses
             .get(violation.path.as_str())
-            .and_then(|analysis| covering(analysis, &violation));
+            .and_then(|analysis| covering(analysis, function, &violation));
         match marker {
             Some(by) => suppressed.push(Suppressed {
                 violation,
@@ -75,19 +89,16 @@ pub fn set_aside<'r>(
 
 /// The marker that covers a violation: the function's own markers, or a
 /// file-level marker (which covers function metrics only when it names them).
-fn covering<'a>(analysis: &'a Analysis, violation: &Violation) -> Option<&'a Suppression> {
+fn covering<'a>(
+    analysis: &'a Analysis,
+    function: Option<&'a FunctionUnit>,
+    violation: &Violation,
+) -> Option<&'a Suppression> {
     let metric = violation.metric;
-    let Some(name) = violation.function.as_deref() else {
+    if violation.function.is_none() {
         return analysis.file_suppressions.iter().find(|s| s.covers(metric));
-    };
-    let own = analysis
-        .function_at(name, violation.line)
-        .and_then(|index| {
-            analysis.functions[index]
-                .suppressions
-                .iter()
-                .find(|s| s.covers(metric))
-        });
+    }
+    let own = function.and_then(|f| f.suppressions.iter().find(|s| s.covers(metric)));
     own.or_else(|| {
         analysis
             .file_suppressions

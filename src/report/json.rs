@@ -1,5 +1,7 @@
 //! `--format json`: the full results, one document.
 
+use std::collections::HashMap;
+
 use super::json_wire as wire;
 use super::Report;
 use crate::diff::{FileChange, UnitChange};
@@ -11,6 +13,15 @@ use crate::model::{Analysis, FileResult, FunctionKind, FunctionUnit};
 /// Renders the JSON document (with a trailing newline).
 pub fn render(report: &Report) -> String {
     let summary = report.summary;
+    let mut by_subject: BySubject = HashMap::new();
+    for s in report.suppressed {
+        let v = &s.violation;
+        let line = if v.function.is_some() { v.line } else { 0 };
+        by_subject
+            .entry((v.path.as_str(), v.function.as_deref(), line))
+            .or_default()
+            .push(s);
+    }
     let files = report
         .results
         .iter()
@@ -19,7 +30,7 @@ pub fn render(report: &Report) -> String {
             file(
                 result,
                 report.changes.map(|changes| &changes[index]),
-                report.suppressed,
+                &by_subject,
             )
         })
         .collect();
@@ -71,25 +82,25 @@ pub fn render(report: &Report) -> String {
     out
 }
 
+/// Suppressed violations by path, function and its line (`None`, 0 for
+/// the file's own metrics).
+type BySubject<'a> = HashMap<(&'a str, Option<&'a str>, u32), Vec<&'a Suppressed>>;
+
 fn file<'a>(
     result: &'a FileResult,
     change: Option<&'a FileChange>,
-    suppressed: &'a [Suppressed],
+    suppressed: &BySubject<'a>,
 ) -> wire::File<'a> {
     let mine = |function: Option<&FunctionUnit>| -> Vec<wire::Suppression<'a>> {
+        let key = (
+            result.path.as_str(),
+            function.map(|f| f.qualified_name.as_str()),
+            function.map_or(0, |f| f.span.line),
+        );
         suppressed
-            .iter()
-            .filter(|s| {
-                let v = &s.violation;
-                v.path == result.path
-                    && match function {
-                        Some(f) => {
-                            v.function.as_deref() == Some(f.qualified_name.as_str())
-                                && v.line == f.span.line
-                        }
-                        None => v.function.is_none(),
-                    }
-            })
+            .get(&key)
+            .into_iter()
+            .flatten()
             .map(|s| wire::Suppression {
                 metric: s.violation.metric.name(),
                 value: s.violation.value,
