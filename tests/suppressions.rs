@@ -253,9 +253,18 @@ fn typescript_markers_follow_the_same_rules() {
         "a.ts",
         "class C {\n  // antipasta-ignore[cyc]\n  m(a: number): number {\n    return a ? 1 : 0;\n  }\n  // eslint-disable-next-line sonarjs/cognitive-complexity\n  n(a: number): number {\n    return a ? 1 : 0;\n  }\n}\n",
     );
+    // ESLint's `complexity` reports a decorated member at its decorator,
+    // sonarjs at its name.
+    write(
+        dir.path(),
+        "decorated.ts",
+        "class D {\n  // eslint-disable-next-line complexity\n  @log()\n  // eslint-disable-next-line sonarjs/cognitive-complexity\n  m(a: number): number {\n    return a ? 1 : 0;\n  }\n  @log()\n  // eslint-disable-next-line complexity\n  n(a: number): number {\n    return a ? 1 : 0;\n  }\n}\n",
+    );
     let (doc, _) = check_json(dir.path(), &[]);
     assert_eq!(suppressed(&doc, "a.ts"), ["C.m cyc", "C.n cog"]);
     assert_eq!(violations(&doc, "a.ts"), ["C.m cog", "C.n cyc"]);
+    assert_eq!(suppressed(&doc, "decorated.ts"), ["D.m cyc", "D.m cog"]);
+    assert_eq!(violations(&doc, "decorated.ts"), ["D.n cyc", "D.n cog"]);
 }
 
 #[test]

@@ -16,7 +16,7 @@
 
 use std::collections::HashMap;
 
-use super::units::{UnitKey, Units};
+use super::units::{Unit, UnitKey, Units};
 use crate::config::metric::Metric;
 use crate::lang::marker::{self, Marker, MarkerKind};
 use crate::lang::tree::Node;
@@ -63,12 +63,13 @@ pub fn place(root: Node<'_>, source: &str, found: &Units) -> Placed {
     let mut attached = vec![false; markers.len()];
     place_ignores(&mut placed, found, &markers, &mut attached);
 
-    let mut by_report_line: HashMap<u32, Vec<usize>> = HashMap::new();
+    // Per metric, the units each rule reports on a line.
+    let mut by_report_line: [HashMap<u32, Vec<usize>>; 2] = Default::default();
     for (index, unit) in found.units.iter().enumerate() {
-        by_report_line
-            .entry(unit.span.line)
-            .or_default()
-            .push(index);
+        for (lines, metric) in by_report_line.iter_mut().zip(UNIT_METRICS) {
+            let (line, _) = report_position(unit, metric);
+            lines.entry(line).or_default().push(index);
+        }
     }
     for (i, (comment, found_marker)) in markers.iter().enumerate() {
         let suppression = found_marker.suppression(comment.lines.0);
@@ -80,13 +81,27 @@ pub fn place(root: Node<'_>, source: &str, found: &Units) -> Placed {
             }
             _ => None,
         };
-        for &unit in target
-            .and_then(|line| by_report_line.get(&line))
-            .into_iter()
-            .flatten()
-        {
-            push(&mut placed, found.units[unit].key, suppression.clone());
-            attached[i] = true;
+        if let Some(line) = target {
+            let mut hit: Vec<(usize, Vec<Metric>)> = Vec::new();
+            for (lines, metric) in by_report_line.iter().zip(UNIT_METRICS) {
+                if !found_marker.covers.contains(metric) {
+                    continue;
+                }
+                for &unit in lines.get(&line).into_iter().flatten() {
+                    match hit.iter_mut().find(|(u, _)| *u == unit) {
+                        Some((_, metrics)) => metrics.push(metric),
+                        None => hit.push((unit, vec![metric])),
+                    }
+                }
+            }
+            for (unit, metrics) in hit {
+                push(
+                    &mut placed,
+                    found.units[unit].key,
+                    restricted(&suppression, metrics),
+                );
+                attached[i] = true;
+            }
         }
         match found_marker.kind {
             MarkerKind::IgnoreFile if comment.lines.0 < first_code_line => {
@@ -174,9 +189,10 @@ fn place_ignores(
 }
 
 /// `/* eslint-disable */` … `/* eslint-enable */`: for each unit and
-/// metric, the last directive before the unit's report position that names
+/// metric, the last directive before the rule's report position that names
 /// the metric decides; a disable covers the unit for the metrics it
-/// decides. One sweep over units and directives in position order.
+/// decides. One sweep per metric over units and directives in position
+/// order.
 fn place_blocks(placed: &mut Placed, found: &Units, comments: &[Comment]) {
     let directives: Vec<(u32, u32, &Marker)> = comments
         .iter()
@@ -186,49 +202,62 @@ fn place_blocks(placed: &mut Placed, found: &Units, comments: &[Comment]) {
     if directives.is_empty() {
         return;
     }
-    let mut order: Vec<usize> = (0..found.units.len()).collect();
-    order.sort_by_key(|&u| (found.units[u].span.line, found.units[u].span.column));
-    let mut used = vec![false; directives.len()];
-    // Per metric, the disable in force (index into `directives`).
-    let mut in_force: [Option<usize>; 2] = [None, None];
-    let mut next = 0;
-    for u in order {
-        let unit = &found.units[u];
-        let position = (unit.span.line, unit.span.column);
-        while let Some(&(line, column, m)) = directives.get(next) {
-            if (line, column) >= position {
-                break;
-            }
-            for (slot, metric) in in_force.iter_mut().zip(UNIT_METRICS) {
-                if m.covers.contains(metric) {
-                    *slot = (m.kind == MarkerKind::EslintDisable).then_some(next);
+    // (unit, directive) → the metrics the directive disables for the unit.
+    let mut decided: HashMap<(usize, usize), Vec<Metric>> = HashMap::new();
+    for metric in UNIT_METRICS {
+        let mut order: Vec<usize> = (0..found.units.len()).collect();
+        order.sort_by_key(|&u| report_position(&found.units[u], metric));
+        let mut in_force = None;
+        let mut next = 0;
+        for u in order {
+            let position = report_position(&found.units[u], metric);
+            while let Some(&(line, column, m)) = directives.get(next) {
+                if (line, column) >= position {
+                    break;
                 }
+                if m.covers.contains(metric) {
+                    in_force = (m.kind == MarkerKind::EslintDisable).then_some(next);
+                }
+                next += 1;
             }
-            next += 1;
-        }
-        let mut by_directive: Vec<(usize, Vec<Metric>)> = Vec::new();
-        for (slot, metric) in in_force.iter().zip(UNIT_METRICS) {
-            let Some(index) = *slot else { continue };
-            match by_directive.iter_mut().find(|(i, _)| *i == index) {
-                Some((_, metrics)) => metrics.push(metric),
-                None => by_directive.push((index, vec![metric])),
+            if let Some(index) = in_force {
+                decided.entry((u, index)).or_default().push(metric);
             }
         }
-        for (index, metrics) in by_directive {
-            let (line, _, m) = directives[index];
-            let mut suppression = m.suppression(line);
-            if metrics.len() < UNIT_METRICS.len() {
-                suppression.covers = Covers::Only(metrics);
-            }
-            push(placed, unit.key, suppression);
-            used[index] = true;
-        }
+    }
+    let mut used = vec![false; directives.len()];
+    let mut decided: Vec<((usize, usize), Vec<Metric>)> = decided.into_iter().collect();
+    decided.sort_by_key(|((unit, index), _)| (*unit, *index));
+    for ((unit, index), metrics) in decided {
+        let (line, _, m) = directives[index];
+        let suppression = restricted(&m.suppression(line), metrics);
+        push(placed, found.units[unit].key, suppression);
+        used[index] = true;
     }
     for ((line, _, m), used) in directives.iter().zip(used) {
         if !used && m.kind == MarkerKind::EslintDisable {
             placed.stray.push(m.suppression(*line));
         }
     }
+}
+
+/// Where a rule reports a unit: ESLint's `complexity` position, or
+/// sonarjs's for cognitive complexity.
+fn report_position(unit: &Unit, metric: Metric) -> (u32, u32) {
+    match metric {
+        Metric::CognitiveComplexity => unit.cognitive_position,
+        _ => (unit.span.line, unit.span.column),
+    }
+}
+
+/// A suppression narrowed to the metrics it covers for one unit (kept as
+/// written when it covers all of them).
+fn restricted(suppression: &Suppression, metrics: Vec<Metric>) -> Suppression {
+    let mut narrowed = suppression.clone();
+    if metrics.len() < UNIT_METRICS.len() {
+        narrowed.covers = Covers::Only(metrics);
+    }
+    narrowed
 }
 
 /// Adds a suppression to a unit's list (each once, at most
