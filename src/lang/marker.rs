@@ -402,7 +402,9 @@ fn eslint(body: &str, block: bool, open: &str, close: &str) -> Option<Marker> {
     Some(Marker {
         kind,
         covers,
-        reason: description.map(clean).filter(|r| !r.is_empty()),
+        reason: description
+            .map(|d| shown(d, MAX_REASON_CHARS))
+            .filter(|r| !r.is_empty()),
         text: clean(&format!("{open}{}{close}", written.trim_end())),
         audited,
     })
@@ -434,15 +436,32 @@ fn reason(after: &str) -> Option<String> {
     if !rest.is_empty() && !rest.starts_with(char::is_whitespace) {
         return None;
     }
-    Some(clean(rest.trim())).filter(|r| !r.is_empty())
+    Some(shown(rest.trim(), MAX_REASON_CHARS)).filter(|r| !r.is_empty())
 }
 
-/// Comment text with control characters replaced: markers and reasons
-/// reach terminals, CSV and CI logs.
+/// Longest marker text kept, in characters (longer ones end in `…`).
+const MAX_MARKER_CHARS: usize = 160;
+/// Longest reason kept, in characters.
+const MAX_REASON_CHARS: usize = 400;
+
+/// A marker's text as shown: see [`shown`].
 fn clean(text: &str) -> String {
-    text.chars()
+    shown(text, MAX_MARKER_CHARS)
+}
+
+/// Comment text with control characters replaced (markers and reasons
+/// reach terminals, CSV and CI logs), cut after `limit` characters: every
+/// unit a marker covers carries a copy.
+fn shown(text: &str, limit: usize) -> String {
+    let mut out: String = text
+        .chars()
+        .take(limit)
         .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
-        .collect()
+        .collect();
+    if text.chars().nth(limit).is_some() {
+        out.push('…');
+    }
+    out
 }
 
 /// Whether `text` holds any of `words`, ASCII case-insensitively: the
@@ -517,6 +536,19 @@ mod tests {
         assert!(python("# antipasta: ignore-files").is_empty());
         // A reason needs the blank-surrounded dashes.
         assert_eq!(one(python("# antipasta: ignore --x")).reason, None);
+        // Long markers and reasons are cut.
+        let long = format!(
+            "# antipasta: ignore[{}] -- {}",
+            "x, ".repeat(100),
+            "y".repeat(1000)
+        );
+        let m = one(python(&long));
+        assert_eq!(m.text.chars().count(), MAX_MARKER_CHARS + 1);
+        assert!(m.text.ends_with('…'));
+        assert_eq!(
+            m.reason.map(|r| r.chars().count()),
+            Some(MAX_REASON_CHARS + 1)
+        );
         // Control characters never reach the output.
         assert_eq!(
             one(python("# antipasta: ignore -- a\u{1b}[31mb"))
