@@ -14,7 +14,7 @@
 //!
 //! Markers that cover nothing are returned as strays.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::units::{Unit, UnitKey, Units};
 use crate::config::metric::Metric;
@@ -158,7 +158,7 @@ fn place_ignores(
                 .map(|c| (c.span.start_line, c.header_end_line)),
         )
         .collect();
-    let mut by_class: HashMap<usize, Vec<Suppression>> = HashMap::new();
+    let mut by_class: BTreeMap<usize, Vec<Suppression>> = BTreeMap::new();
     for (m, header) in marker::on_headers(&positions, &headers) {
         let (comment, found_marker) = markers[ignores[m]];
         attached[ignores[m]] = true;

@@ -11,7 +11,7 @@
 //!
 //! Markers that cover nothing are returned as strays.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::units::Definition;
 use crate::lang::marker::{self, Marker, MarkerKind};
@@ -60,42 +60,7 @@ pub fn place(
         .collect();
     let mut attached = vec![false; found.len()];
 
-    // `# antipasta: ignore` on headers; a class hands its markers down.
-    let ignores: Vec<usize> = (0..found.len())
-        .filter(|&i| found[i].1.kind == MarkerKind::Ignore)
-        .collect();
-    let positions: Vec<(u32, bool)> = ignores
-        .iter()
-        .map(|&i| (found[i].0.line, found[i].0.own_line))
-        .collect();
-    let headers: Vec<(u32, u32)> = definitions
-        .iter()
-        .map(|d| (d.span.start_line, d.header_end_line))
-        .collect();
-    let mut by_class: HashMap<usize, Vec<Suppression>> = HashMap::new();
-    for (m, d) in marker::on_headers(&positions, &headers) {
-        let (comment, found_marker) = found[ignores[m]];
-        attached[ignores[m]] = true;
-        let suppression = found_marker.suppression(comment.line);
-        if definitions[d].is_class {
-            by_class.entry(d).or_default().push(suppression);
-        } else {
-            push(&mut placed, definitions[d].key, suppression);
-        }
-    }
-    for (class, suppressions) in &by_class {
-        let class = &definitions[*class];
-        let first = definitions.partition_point(|d| d.span.start_line <= class.header_end_line);
-        for inner in definitions[first..]
-            .iter()
-            .take_while(|d| d.span.start_line <= class.span.end_line)
-            .filter(|d| !d.is_class)
-        {
-            for suppression in suppressions {
-                push(&mut placed, inner.key, suppression.clone());
-            }
-        }
-    }
+    place_ignores(&mut placed, definitions, &found, &mut attached);
 
     // `# noqa` on the name's line; file markers; complexipy's.
     let by_complexipy: HashSet<(u32, &str)> = complexipy
@@ -132,6 +97,52 @@ pub fn place(
         }
     }
     placed
+}
+
+/// `# antipasta: ignore`: the definitions whose header holds the comment
+/// or that it stands directly above; a class hands its markers down to the
+/// functions inside it.
+fn place_ignores(
+    placed: &mut Placed,
+    definitions: &[Definition],
+    found: &[(&Comment, &Marker)],
+    attached: &mut [bool],
+) {
+    let ignores: Vec<usize> = (0..found.len())
+        .filter(|&i| found[i].1.kind == MarkerKind::Ignore)
+        .collect();
+    let positions: Vec<(u32, bool)> = ignores
+        .iter()
+        .map(|&i| (found[i].0.line, found[i].0.own_line))
+        .collect();
+    let headers: Vec<(u32, u32)> = definitions
+        .iter()
+        .map(|d| (d.span.start_line, d.header_end_line))
+        .collect();
+    let mut by_class: BTreeMap<usize, Vec<Suppression>> = BTreeMap::new();
+    for (m, d) in marker::on_headers(&positions, &headers) {
+        let (comment, found_marker) = found[ignores[m]];
+        attached[ignores[m]] = true;
+        let suppression = found_marker.suppression(comment.line);
+        if definitions[d].is_class {
+            by_class.entry(d).or_default().push(suppression);
+        } else {
+            push(placed, definitions[d].key, suppression);
+        }
+    }
+    for (class, suppressions) in &by_class {
+        let class = &definitions[*class];
+        let first = definitions.partition_point(|d| d.span.start_line <= class.header_end_line);
+        for inner in definitions[first..]
+            .iter()
+            .take_while(|d| d.span.start_line <= class.span.end_line)
+            .filter(|d| !d.is_class)
+        {
+            for suppression in suppressions {
+                push(placed, inner.key, suppression.clone());
+            }
+        }
+    }
 }
 
 /// Adds a suppression to a unit's list (each once, at most
