@@ -212,6 +212,32 @@ fn python_markers_in_every_place() {
 }
 
 #[test]
+fn python_decorated_and_async_definitions() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let body = "    return 1 if a else 0\n";
+    write(
+        dir.path(),
+        "decorated.py",
+        &format!(
+            "@deco  # antipasta: ignore[cyc]\nasync def f(a):\n{body}\n\n\
+             @deco\n# antipasta: ignore[cog]\n@other\ndef g(a):\n{body}\n\n\
+             @deco  # noqa: C901\ndef h(a):\n{body}\n\n\
+             @deco\nasync def k(a):  # noqa: C901\n{body}"
+        ),
+    );
+    let (doc, _) = check_json(dir.path(), &[]);
+    // ruff reports C901 on the name's line, not on a decorator.
+    assert_eq!(
+        suppressed(&doc, "decorated.py"),
+        ["f cyc", "g cog", "k cyc"]
+    );
+    assert_eq!(
+        violations(&doc, "decorated.py"),
+        ["f cog", "g cyc", "h cyc", "h cog", "k cog"]
+    );
+}
+
+#[test]
 fn javascript_markers_in_every_place() {
     // [function line, line above, signature line, inside a string]
     each_form(
@@ -365,6 +391,12 @@ fn file_level_markers_cover_file_metrics_from_the_first_comment_block() {
         "head.js",
         "// antipasta-ignore-file -- vendored\n'use strict';\nexport const f = (a) => a;\n",
     );
+    // Naming a function metric covers it in every function.
+    write(
+        dir.path(),
+        "functions.py",
+        "# antipasta: ignore-file[cog]\ndef f(a):\n    return 1 if a else 0\n\n\ndef g(a):\n    return 1 if a else 0\n",
+    );
     write(
         dir.path(),
         "late.js",
@@ -383,6 +415,11 @@ fn file_level_markers_cover_file_metrics_from_the_first_comment_block() {
         assert_eq!(suppressed(&doc, path), Vec::<String>::new(), "{path}");
         assert_eq!(violations(&doc, path), ["<file> loc"], "{path}");
     }
+    assert_eq!(suppressed(&doc, "functions.py"), ["f cog", "g cog"]);
+    assert_eq!(
+        violations(&doc, "functions.py"),
+        ["<file> loc", "f cyc", "g cyc"]
+    );
     // A file-level marker after the first statement covers nothing.
     assert_eq!(
         unused(&doc),
