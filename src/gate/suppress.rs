@@ -190,3 +190,159 @@ pub fn unused(
     found.sort_by(|a, b| (&a.path, a.suppression.line).cmp(&(&b.path, b.suppression.line)));
     found
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::metric::{Comparison, Metric};
+    use crate::model::{FileMetrics, FunctionKind, Language, Span};
+
+    fn marker(text: &str, line: u32, covers: Covers) -> Suppression {
+        Suppression {
+            marker: text.to_owned(),
+            line,
+            covers,
+            reason: None,
+            audited: true,
+        }
+    }
+
+    fn function(name: &str, line: u32, suppressions: Vec<Suppression>) -> FunctionUnit {
+        FunctionUnit {
+            name: name.to_owned(),
+            qualified_name: name.to_owned(),
+            kind: FunctionKind::Function,
+            span: Span {
+                line,
+                start_line: line,
+                end_line: line + 1,
+                column: 1,
+            },
+            cyclomatic: Some(2),
+            cognitive: Some(1),
+            halstead: None,
+            suppressions,
+        }
+    }
+
+    fn result(functions: Vec<FunctionUnit>, file: Vec<Suppression>) -> FileResult {
+        FileResult {
+            path: "a.py".to_owned(),
+            language: Language::Python,
+            blob_id: "0".repeat(40),
+            outcome: Ok(Analysis {
+                metrics: FileMetrics {
+                    raw: Default::default(),
+                    cyclomatic: 4,
+                    cognitive: 2,
+                    maintainability_index: 40.0,
+                    maintainability_rank: 'B',
+                    halstead: Default::default(),
+                },
+                functions,
+                classes: Vec::new(),
+                file_suppressions: file,
+                stray_suppressions: vec![marker("# antipasta: ignore", 9, Covers::All)],
+            }),
+        }
+    }
+
+    fn violation(function: Option<&str>, line: u32, metric: Metric) -> Violation {
+        Violation {
+            path: "a.py".to_owned(),
+            line,
+            column: 1,
+            function: function.map(str::to_owned),
+            metric,
+            value: 2.0,
+            threshold: 1.0,
+            comparison: Comparison::Le,
+            change: None,
+        }
+    }
+
+    #[test]
+    fn markers_set_violations_aside_and_unused_ones_are_found() {
+        let noqa = marker(
+            "# noqa: C901",
+            1,
+            Covers::Only(vec![Metric::CyclomaticComplexity]),
+        );
+        let cog = marker(
+            "# antipasta: ignore[cog]",
+            4,
+            Covers::Only(vec![Metric::CognitiveComplexity]),
+        );
+        let file = marker("# antipasta: ignore-file", 1, Covers::All);
+        let results = vec![result(
+            vec![
+                function("f", 1, vec![noqa.clone()]),
+                function("g", 5, vec![cog]),
+            ],
+            vec![file.clone()],
+        )];
+        let (standing, suppressed) = set_aside(
+            vec![
+                violation(None, 1, Metric::MaintainabilityIndex),
+                violation(Some("f"), 1, Metric::CyclomaticComplexity),
+                violation(Some("f"), 1, Metric::CognitiveComplexity),
+            ],
+            &results,
+        );
+        // The file marker covers file metrics only; noqa covers f's cyclomatic.
+        assert_eq!(
+            standing,
+            [violation(Some("f"), 1, Metric::CognitiveComplexity)]
+        );
+        let by: Vec<&str> = suppressed.iter().map(|s| s.by.marker.as_str()).collect();
+        assert_eq!(by, ["# antipasta: ignore-file", "# noqa: C901"]);
+
+        let unused_markers = |considered: &dyn Fn(usize, Option<usize>) -> bool| {
+            unused(&results, &suppressed, considered)
+                .into_iter()
+                .map(|u| (u.suppression.line, u.why))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            unused_markers(&|_, _| true),
+            [(4, Unneeded::NothingToHide), (9, Unneeded::CoversNothing)]
+        );
+        // Diff mode: only the markers of the functions (and files) considered.
+        assert_eq!(
+            unused_markers(&|_, unit| unit == Some(1)),
+            [(4, Unneeded::NothingToHide)]
+        );
+    }
+
+    #[test]
+    fn reclassified_suppressions_keep_their_marker() {
+        let by = marker("# noqa: C901", 1, Covers::All);
+        let suppressed = vec![
+            Suppressed {
+                violation: violation(Some("f"), 1, Metric::CyclomaticComplexity),
+                by: by.clone(),
+            },
+            Suppressed {
+                violation: violation(Some("g"), 5, Metric::CyclomaticComplexity),
+                by: marker("# noqa: C901", 5, Covers::All),
+            },
+        ];
+        // A policy that keeps f's violation only, marked new.
+        let kept = reclassify(suppressed, |violations| {
+            violations
+                .into_iter()
+                .filter(|v| v.function.as_deref() == Some("f"))
+                .map(|v| Violation {
+                    change: Some(super::super::ViolationChange::New),
+                    ..v
+                })
+                .collect()
+        });
+        assert_eq!(kept.len(), 1);
+        assert_eq!(kept[0].by, by);
+        assert_eq!(
+            kept[0].violation.change,
+            Some(super::super::ViolationChange::New)
+        );
+    }
+}
