@@ -1,5 +1,7 @@
 //! `--format text`: one line per violation or unreadable file, then a summary.
 //! In diff mode, each changed file first lists its changed functions with deltas.
+//! Suppressed violations follow (with `-v` only), then a warning per unused
+//! suppression marker (with `--report-unused-suppressions`).
 //!
 //! Styles are embedded as ANSI sequences; the CLI writes through anstream,
 //! which strips them for pipes, `NO_COLOR` and non-terminals.
@@ -69,31 +71,7 @@ pub fn render(report: &Report, quiet: bool) -> String {
         ));
     }
     if report.show_suppressed {
-        for s in report.suppressed {
-            let v = &s.violation;
-            let subject = v
-                .function
-                .as_ref()
-                .map(|name| format!(" in {name}"))
-                .unwrap_or_default();
-            let reason =
-                s.by.reason
-                    .as_ref()
-                    .map(|reason| format!(": {reason}"))
-                    .unwrap_or_default();
-            out.push_str(&format!(
-                "{PATH}{}{PATH:#}:{}:{}: {DIM}{} {} (limit {} {}){subject} [suppressed by '{}' on line {}{reason}]{DIM:#}\n",
-                v.path,
-                v.line,
-                v.column,
-                v.metric,
-                format_value(v.value),
-                v.comparison.symbol(),
-                format_value(v.threshold),
-                s.by.marker,
-                s.by.line,
-            ));
-        }
+        suppressed_lines(&mut out, report);
     }
     for unused in report.unused_suppressions.unwrap_or_default() {
         out.push_str(&format!(
@@ -107,6 +85,39 @@ pub fn render(report: &Report, quiet: bool) -> String {
         out.push_str(&summary_line(report.summary, report.changes.is_some()));
     }
     out
+}
+
+/// One dimmed line per suppressed violation, naming the marker (`-v`).
+fn suppressed_lines(out: &mut String, report: &Report) {
+    for s in report.suppressed {
+        let v = &s.violation;
+        let subject = v
+            .function
+            .as_ref()
+            .map(|name| format!(" in {name}"))
+            .unwrap_or_default();
+        let change = v
+            .change
+            .map(|change| format!(" [{}]", change.name()))
+            .unwrap_or_default();
+        let reason =
+            s.by.reason
+                .as_ref()
+                .map(|reason| format!(": {reason}"))
+                .unwrap_or_default();
+        out.push_str(&format!(
+            "{PATH}{}{PATH:#}:{}:{}: {DIM}{} {} (limit {} {}){subject}{change} [suppressed by '{}' on line {}{reason}]{DIM:#}\n",
+            v.path,
+            v.line,
+            v.column,
+            v.metric,
+            format_value(v.value),
+            v.comparison.symbol(),
+            format_value(v.threshold),
+            s.by.marker,
+            s.by.line,
+        ));
+    }
 }
 
 /// `path (status)` and one line per added, modified or removed function.
