@@ -464,14 +464,12 @@ fn shown(text: &str, limit: usize) -> String {
     out
 }
 
-/// Whether `text` holds any of `words`, ASCII case-insensitively: the
-/// front ends skip the comment walk for files that cannot hold a marker.
+/// Whether `text` holds any of `words` (lowercase), ASCII
+/// case-insensitively: the front ends skip the comment walk for files that
+/// cannot hold a marker.
 pub fn mentions_any(text: &str, words: &[&str]) -> bool {
-    words.iter().any(|word| {
-        text.as_bytes()
-            .windows(word.len())
-            .any(|window| window.eq_ignore_ascii_case(word.as_bytes()))
-    })
+    let lower = text.to_ascii_lowercase();
+    words.iter().any(|word| lower.contains(word))
 }
 
 fn is_word_char(c: char) -> bool {

@@ -116,7 +116,7 @@ pub fn analyze(source: &str, dialect: Dialect) -> Result<Analysis, AnalysisError
     let tokens = halstead::tokens(root);
     let raw = raw::raw_counts(root, source);
     let cog = cognitive::score(root);
-    let mut placed = suppress::place(root, source, &found);
+    let mut placed = suppress::place(&tree, source, &found);
 
     let file_cyclomatic = cc.file_total();
     let total_halstead = HalsteadReport::from_counts(halstead::counts(&tokens, 0, usize::MAX));

@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, HashMap};
 use super::units::{Unit, UnitKey, Units};
 use crate::config::metric::Metric;
 use crate::lang::marker::{self, Marker, MarkerKind};
-use crate::lang::tree::Node;
+use crate::lang::tree::SyntaxTree;
 use crate::model::{Covers, Suppression};
 
 /// The function-level metrics ESLint rules report.
@@ -43,19 +43,20 @@ pub struct Placed {
     pub stray: Vec<Suppression>,
 }
 
-/// Places the markers found in the comments of `root` on `found`'s units.
-pub fn place(root: Node<'_>, source: &str, found: &Units) -> Placed {
+/// Places the markers found in the comments of `tree` on `found`'s units.
+pub fn place(tree: &SyntaxTree<'_>, source: &str, found: &Units) -> Placed {
     let mut placed = Placed::default();
     if !marker::mentions_any(source, &["antipasta", "eslint-"]) {
         return placed;
     }
-    let first_code_line = root
+    let first_code_line = tree
+        .root()
         .named_children()
         .find(|statement| statement.kind() != "hash_bang_line")
         .map_or(u32::MAX, |statement| {
             statement.start_position().row as u32 + 1
         });
-    let comments = comments(root, source);
+    let comments = comments(tree, source);
     let markers: Vec<(&Comment, &Marker)> = comments
         .iter()
         .flat_map(|comment| comment.markers.iter().map(move |m| (comment, m)))
@@ -65,7 +66,13 @@ pub fn place(root: Node<'_>, source: &str, found: &Units) -> Placed {
 
     // Per metric, the units each rule reports on a line.
     let mut by_report_line: [HashMap<u32, Vec<usize>>; 2] = Default::default();
-    for (index, unit) in found.units.iter().enumerate() {
+    let line_directives = markers.iter().any(|(_, m)| {
+        matches!(
+            m.kind,
+            MarkerKind::EslintDisableNextLine | MarkerKind::EslintDisableLine
+        )
+    });
+    for (index, unit) in found.units.iter().enumerate().filter(|_| line_directives) {
         for (lines, metric) in by_report_line.iter_mut().zip(UNIT_METRICS) {
             let (line, _) = report_position(unit, metric);
             lines.entry(line).or_default().push(index);
@@ -270,10 +277,9 @@ fn push(placed: &mut Placed, key: UnitKey, suppression: Suppression) {
 }
 
 /// The comments holding markers, in source order.
-fn comments(root: Node<'_>, source: &str) -> Vec<Comment> {
+fn comments(tree: &SyntaxTree<'_>, source: &str) -> Vec<Comment> {
     let mut found = Vec::new();
-    let mut stack = vec![root];
-    while let Some(node) = stack.pop() {
+    for node in tree.nodes() {
         if node.kind() == "comment" {
             let markers = marker::javascript(node.text());
             if !markers.is_empty() {
@@ -294,7 +300,6 @@ fn comments(root: Node<'_>, source: &str) -> Vec<Comment> {
                 });
             }
         }
-        stack.extend(node.children());
     }
     found.sort_by_key(|c| (c.lines.0, c.column));
     // At most MAX_PER_LINE markers count on one line.

@@ -112,7 +112,7 @@ pub fn analyze(source: &str, baseline: Option<&Baseline>) -> Result<Scored, Anal
         .filter_map(|f| Some((f.node_start_byte, f.ignored_by.as_ref()?)))
         .collect();
     let mut placed = suppress::place(
-        root,
+        &tree,
         source,
         &definitions,
         &complexipy_markers

@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::units::Definition;
 use crate::lang::marker::{self, Marker, MarkerKind};
-use crate::lang::tree::Node;
+use crate::lang::tree::SyntaxTree;
 use crate::model::Suppression;
 
 /// A comment holding at least one marker.
@@ -37,11 +37,11 @@ pub struct Placed {
     pub stray: Vec<Suppression>,
 }
 
-/// Places the markers found in the comments of `root` on `definitions`
+/// Places the markers found in the comments of `tree` on `definitions`
 /// (in key order); `complexipy` holds the suppressions complexipy's search
 /// attached.
 pub fn place(
-    root: Node<'_>,
+    tree: &SyntaxTree<'_>,
     source: &str,
     definitions: &[Definition],
     complexipy: &[&Suppression],
@@ -50,10 +50,14 @@ pub fn place(
     if !marker::mentions_any(source, &["antipasta", "noqa", "complexipy"]) {
         return placed;
     }
-    let first_code_line = root.named_children().next().map_or(u32::MAX, |statement| {
-        statement.start_position().row as u32 + 1
-    });
-    let comments = comments(root, source);
+    let first_code_line = tree
+        .root()
+        .named_children()
+        .next()
+        .map_or(u32::MAX, |statement| {
+            statement.start_position().row as u32 + 1
+        });
+    let comments = comments(tree, source);
     let found: Vec<(&Comment, &Marker)> = comments
         .iter()
         .flat_map(|comment| comment.markers.iter().map(move |m| (comment, m)))
@@ -155,10 +159,9 @@ fn push(placed: &mut Placed, key: usize, suppression: Suppression) {
 }
 
 /// The comments holding markers, in source order.
-fn comments(root: Node<'_>, source: &str) -> Vec<Comment> {
+fn comments(tree: &SyntaxTree<'_>, source: &str) -> Vec<Comment> {
     let mut found = Vec::new();
-    let mut stack = vec![root];
-    while let Some(node) = stack.pop() {
+    for node in tree.nodes() {
         if node.kind() == "comment" {
             let text = node.text().trim_end_matches('\r');
             let markers = marker::python(text);
@@ -172,7 +175,6 @@ fn comments(root: Node<'_>, source: &str) -> Vec<Comment> {
                 });
             }
         }
-        stack.extend(node.children());
     }
     found.sort_by_key(|c| c.line);
     found
