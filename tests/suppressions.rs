@@ -730,6 +730,26 @@ fn diff_sets_suppressed_violations_aside_and_reports_unused_markers_as_warnings(
     assert_eq!(unused(&doc), ["a.py:9 # antipasta: ignore[cog]"]);
     let (_, code) = run(&["--fail-on", "any"]);
     assert_eq!(code, Some(1), "--fail-on any fails on unused markers");
+
+    // Text: the suppressed violations of changed functions with -v, each
+    // with its change; the unused marker as a warning.
+    let mut args = vec!["diff", "-v", "--report-unused-suppressions"];
+    args.extend_from_slice(&LIMITS);
+    let text = antipasta(dir.path(), &args);
+    let stdout = String::from_utf8(text.stdout).expect("UTF-8");
+    assert!(
+        stdout.contains(
+            " in fresh [new] [suppressed by '# antipasta: ignore' on line 5: migrated as is]\n"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "a.py:9: warning: unused suppression '# antipasta: ignore[cog]': no violation to hide\n"
+        ),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("legacy ["), "{stdout}");
 }
 
 /// A comment packed with markers stays linear: each reason ends where the
