@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::metric::Metric;
 use crate::metrics::halstead::HalsteadReport;
 use crate::metrics::raw::RawCounts;
 
@@ -121,6 +122,8 @@ pub struct FunctionUnit {
     pub cyclomatic: Option<u64>,
     pub cognitive: Option<u64>,
     pub halstead: Option<HalsteadReport>,
+    /// The inline markers that exempt this unit from some limits.
+    pub suppressions: Vec<Suppression>,
 }
 
 /// A class.
@@ -139,6 +142,11 @@ pub struct Analysis {
     pub metrics: FileMetrics,
     pub functions: Vec<FunctionUnit>,
     pub classes: Vec<ClassUnit>,
+    /// File-level markers (`ignore-file`): they exempt the file metrics.
+    pub file_suppressions: Vec<Suppression>,
+    /// Markers that cover nothing: next to no unit, or a file-level marker
+    /// outside the first comment block.
+    pub stray_suppressions: Vec<Suppression>,
 }
 
 impl Analysis {
@@ -148,6 +156,49 @@ impl Analysis {
         self.functions
             .iter()
             .position(|f| f.qualified_name == qualified_name && f.span.line == line)
+    }
+}
+
+/// An inline marker that exempts a unit (or the file) from some limits:
+/// the unit is still measured, but a violation it covers never fails.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suppression {
+    /// The marker as written (`# noqa: C901`, `// antipasta-ignore[cog]`),
+    /// control characters replaced.
+    pub marker: String,
+    /// 1-based line of the comment holding the marker.
+    pub line: u32,
+    pub covers: Covers,
+    /// The text after ` -- `, when given.
+    pub reason: Option<String>,
+    /// Whether `--report-unused-suppressions` checks it: antipasta's own
+    /// markers and markers naming a complexity rule, not a bare `# noqa` or
+    /// `eslint-disable` that may serve other linters.
+    pub audited: bool,
+}
+
+impl Suppression {
+    /// Whether the marker exempts `metric`.
+    pub fn covers(&self, metric: Metric) -> bool {
+        self.covers.contains(metric)
+    }
+}
+
+/// The metrics a suppression exempts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Covers {
+    /// Every metric (of the unit, or of the file for a file-level marker).
+    All,
+    Only(Vec<Metric>),
+}
+
+impl Covers {
+    /// Whether `metric` is among the covered metrics.
+    pub fn contains(&self, metric: Metric) -> bool {
+        match self {
+            Covers::All => true,
+            Covers::Only(metrics) => metrics.contains(&metric),
+        }
     }
 }
 

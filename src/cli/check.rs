@@ -65,12 +65,12 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
     };
     let run = options.analyze(&files, &[], &reader, cache.as_ref(), &settings, err)?;
     let results = run.results;
-    let violations = evaluate(&results, &settings);
-    let summary = Summary::of(&results, &violations).with_run(
-        run.cache_hits,
-        run.cache_misses,
-        run.units_scored,
-    );
+    let (violations, suppressed) = options.set_aside(evaluate(&results, &settings), &results);
+    let unused = options.unused_suppressions(&results, &suppressed, |_, _| true);
+    let unused_count = unused.as_ref().map_or(0, Vec::len);
+    let summary = Summary::of(&results, &violations)
+        .with_run(run.cache_hits, run.cache_misses, run.units_scored)
+        .with_suppressions(suppressed.len(), unused_count);
     let summary = Summary {
         errors: summary.errors + unreadable,
         ..summary
@@ -85,15 +85,21 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
         summary,
         fail_on: None,
         root: Some(&root),
+        suppressed: &suppressed,
+        unused_suppressions: unused.as_deref(),
+        show_suppressed: options.verbose,
     };
     let rendered = render(&report, options.format, options.quiet);
     out.write_all(rendered.as_bytes())
         .map_err(|e| format!("cannot write output: {e}"))?;
-    Ok(if summary.violations > 0 || summary.errors > 0 {
-        Outcome::Failed
-    } else {
-        Outcome::Clean
-    })
+    // An unused marker fails `check`, as ruff's RUF100 does.
+    Ok(
+        if summary.violations > 0 || summary.errors > 0 || unused_count > 0 {
+            Outcome::Failed
+        } else {
+            Outcome::Clean
+        },
+    )
 }
 
 /// The staged files under the requested paths, minus config ignores

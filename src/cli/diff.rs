@@ -13,8 +13,9 @@ use crate::cache::Cache;
 use crate::config::Settings;
 use crate::diff::files::{pair_files, FilePair};
 use crate::diff::policy::{classify, FailOn};
-use crate::diff::{compare, FileStatus};
+use crate::diff::{compare, FileChange, FileStatus, UnitStatus};
 use crate::gate::evaluate;
+use crate::gate::suppress::reclassify;
 use crate::model::{Baseline, FileResult};
 use crate::report::{render, Report, Summary};
 use crate::source::git::{matches_pathspec, GitSource};
@@ -92,17 +93,28 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
             .filter(|(_, change)| change.status != FileStatus::Deleted)
             .map(|(result, _)| result)
     };
-    let violations = classify(
-        evaluate(targets(), &settings),
-        &comparison.results,
-        &comparison.changes,
-        &comparison.base,
-    );
-    let summary = Summary::of(targets(), &violations).with_run(
-        analysed.cache_hits,
-        analysed.cache_misses,
-        analysed.units_scored,
-    );
+    let policy = |violations| {
+        classify(
+            violations,
+            &comparison.results,
+            &comparison.changes,
+            &comparison.base,
+        )
+    };
+    let (standing, suppressed) = options.set_aside(evaluate(targets(), &settings), targets());
+    let violations = policy(standing);
+    let suppressed = reclassify(suppressed, policy);
+    let unused = options.unused_suppressions(&comparison.results, &suppressed, |file, unit| {
+        changed(&comparison.changes[file], unit)
+    });
+    let unused_count = unused.as_ref().map_or(0, Vec::len);
+    let summary = Summary::of(targets(), &violations)
+        .with_run(
+            analysed.cache_hits,
+            analysed.cache_misses,
+            analysed.units_scored,
+        )
+        .with_suppressions(suppressed.len(), unused_count);
     let summary = Summary {
         files: comparison.results.len(),
         ..summary
@@ -115,8 +127,13 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
         summary,
         fail_on: Some(args.fail_on),
         root: git.workdir(),
+        suppressed: &suppressed,
+        unused_suppressions: unused.as_deref(),
+        show_suppressed: options.verbose,
     };
-    let failing = violations.iter().any(|v| report.fails(v));
+    // Unused markers are warnings, except under `--fail-on any`.
+    let failing = violations.iter().any(|v| report.fails(v))
+        || (unused_count > 0 && args.fail_on == FailOn::Any);
     let rendered = render(&report, options.format, options.quiet);
     out.write_all(rendered.as_bytes())
         .map_err(|e| format!("cannot write output: {e}"))?;
@@ -125,6 +142,22 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
     } else {
         Outcome::Clean
     })
+}
+
+/// Whether a file's markers count in diff mode: an added or modified
+/// function's (`unit`), or the file's own and stray ones (`None`), in a
+/// file that was not deleted.
+fn changed(change: &FileChange, unit: Option<usize>) -> bool {
+    if change.status == FileStatus::Deleted {
+        return false;
+    }
+    match unit {
+        None => true,
+        Some(index) => change
+            .functions
+            .get(index)
+            .is_some_and(|unit| matches!(unit.status, UnitStatus::Added | UnitStatus::Modified)),
+    }
 }
 
 /// Both versions of every changed file, analysed, parallel to the pairs.

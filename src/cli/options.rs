@@ -12,7 +12,9 @@ use crate::cache::{
 use crate::config::metric::Metric;
 use crate::config::{settings_for, Settings};
 use crate::engine::{analyze_files, Run};
-use crate::model::Baseline;
+use crate::gate::suppress::{set_aside, unused, Suppressed, Unused};
+use crate::gate::Violation;
+use crate::model::{Baseline, FileResult};
 use crate::report::{Format, Summary};
 use crate::source::git::GitSource;
 use crate::source::walk::display_path;
@@ -45,6 +47,13 @@ pub struct AnalysisOptions {
     /// Number of analysis threads (default: all cores; at most 256).
     #[arg(short, long, value_name = "N", default_value_t = 0, value_parser = parse_jobs)]
     pub jobs: usize,
+    /// Ignore every inline suppression marker (an audit of what they hide).
+    #[arg(long, conflicts_with = "report_unused_suppressions")]
+    pub no_suppressions: bool,
+    /// List suppression markers that hide nothing; `check` (and `diff
+    /// --fail-on any`) then fails when there are any.
+    #[arg(long)]
+    pub report_unused_suppressions: bool,
 }
 
 /// The most threads `--jobs` may ask for: beyond any core count worth
@@ -166,6 +175,32 @@ impl AnalysisOptions {
             let _ = cache.auto_prune(settings.cache.max_age_days, settings.cache.max_size_mb);
         }
         Ok(run)
+    }
+
+    /// Sets aside the violations inline markers suppress (none with
+    /// `--no-suppressions`).
+    pub fn set_aside<'r>(
+        &self,
+        violations: Vec<Violation>,
+        results: impl IntoIterator<Item = &'r FileResult>,
+    ) -> (Vec<Violation>, Vec<Suppressed>) {
+        if self.no_suppressions {
+            (violations, Vec::new())
+        } else {
+            set_aside(violations, results)
+        }
+    }
+
+    /// With `--report-unused-suppressions`: the markers that hide none of
+    /// `suppressed`, among those `considered` (see [`unused`]).
+    pub fn unused_suppressions(
+        &self,
+        results: &[FileResult],
+        suppressed: &[Suppressed],
+        considered: impl Fn(usize, Option<usize>) -> bool,
+    ) -> Option<Vec<Unused>> {
+        self.report_unused_suppressions
+            .then(|| unused(results, suppressed, considered))
     }
 
     /// With `-v`: the run's cache and scoring counts on `err`.

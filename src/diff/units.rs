@@ -183,6 +183,7 @@ mod tests {
             cyclomatic: Some(1),
             cognitive: Some(0),
             halstead: None,
+            suppressions: Vec::new(),
         }
     }
 

@@ -1,5 +1,7 @@
 //! The gate: compares measured values with the configured thresholds.
 
+pub mod suppress;
+
 use crate::config::metric::{Comparison, Metric, Scope, Threshold};
 use crate::config::Settings;
 use crate::model::{FileMetrics, FileResult, FunctionUnit};

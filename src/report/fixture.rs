@@ -6,6 +6,7 @@ use super::{Report, Summary};
 use crate::config::metric::{Comparison, Metric};
 use crate::diff::policy::FailOn;
 use crate::diff::{FileChange, FileStatus, UnitChange, UnitStatus};
+use crate::gate::suppress::{Suppressed, Unused};
 use crate::gate::{Violation, ViolationChange};
 use crate::model::{
     Analysis, AnalysisError, FileMetrics, FileResult, FunctionKind, FunctionUnit, Language, Span,
@@ -17,6 +18,8 @@ pub struct Fixture {
     pub changes: Option<Vec<FileChange>>,
     pub violations: Vec<Violation>,
     pub fail_on: Option<FailOn>,
+    pub suppressed: Vec<Suppressed>,
+    pub unused: Option<Vec<Unused>>,
 }
 
 impl Fixture {
@@ -25,9 +28,15 @@ impl Fixture {
             results: &self.results,
             changes: self.changes.as_deref(),
             violations: &self.violations,
-            summary: Summary::of(&self.results, &self.violations),
+            summary: Summary::of(&self.results, &self.violations).with_suppressions(
+                self.suppressed.len(),
+                self.unused.as_ref().map_or(0, Vec::len),
+            ),
             fail_on: self.fail_on,
             root: Some(std::path::Path::new("/work/repo")),
+            suppressed: &self.suppressed,
+            unused_suppressions: self.unused.as_deref(),
+            show_suppressed: true,
         }
     }
 }
@@ -54,6 +63,7 @@ pub fn function(qualified_name: &str, line: u32, end_line: u32, cyclomatic: u64)
         cyclomatic: Some(cyclomatic),
         cognitive: Some(cyclomatic / 2),
         halstead: None,
+        suppressions: Vec::new(),
     }
 }
 
@@ -73,6 +83,8 @@ pub fn file(path: &str, functions: Vec<FunctionUnit>) -> FileResult {
             },
             functions,
             classes: Vec::new(),
+            file_suppressions: Vec::new(),
+            stray_suppressions: Vec::new(),
         }),
     }
 }
@@ -137,6 +149,8 @@ pub fn check() -> Fixture {
         changes: None,
         violations,
         fail_on: None,
+        suppressed: Vec::new(),
+        unused: None,
     }
 }
 
@@ -198,5 +212,7 @@ pub fn diff() -> Fixture {
         changes: Some(changes),
         violations,
         fail_on: Some(FailOn::Worsened),
+        suppressed: Vec::new(),
+        unused: None,
     }
 }

@@ -3,7 +3,8 @@
 //!
 //! One command per violation, anchored at the function's header line
 //! (`line`) through its last line (`endLine`), and one per file that could
-//! not be analysed. Levels: a violation that fails the run is an `error`.
+//! not be analysed, and a warning per unused suppression marker (with
+//! `--report-unused-suppressions`). Levels: a violation that fails the run is an `error`.
 //! In diff mode, a new or worsened violation that `--fail-on` lets pass is a
 //! `warning` and an existing one a `notice`: GitHub shows at most ten
 //! annotations of each level per step, so inherited debt never crowds out
@@ -31,6 +32,18 @@ pub fn render(report: &Report) -> String {
     }
     for violation in report.violations {
         annotation(&mut out, report, violation);
+    }
+    for unused in report.unused_suppressions.unwrap_or_default() {
+        command(
+            &mut out,
+            "warning",
+            &[
+                ("file", unused.path.clone()),
+                ("line", unused.suppression.line.to_string()),
+                ("title", "antipasta: unused suppression".to_owned()),
+            ],
+            &unused.message(),
+        );
     }
     out
 }

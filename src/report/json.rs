@@ -1,8 +1,11 @@
 //! `--format json`: the full results, one document.
 
+use std::collections::HashMap;
+
 use super::json_wire as wire;
 use super::Report;
 use crate::diff::{FileChange, UnitChange};
+use crate::gate::suppress::Suppressed;
 use crate::gate::Violation;
 use crate::metrics::halstead::HalsteadReport;
 use crate::model::{Analysis, FileResult, FunctionKind, FunctionUnit};
@@ -10,11 +13,26 @@ use crate::model::{Analysis, FileResult, FunctionKind, FunctionUnit};
 /// Renders the JSON document (with a trailing newline).
 pub fn render(report: &Report) -> String {
     let summary = report.summary;
+    let mut by_subject: BySubject = HashMap::new();
+    for s in report.suppressed {
+        let v = &s.violation;
+        let line = if v.function.is_some() { v.line } else { 0 };
+        by_subject
+            .entry((v.path.as_str(), v.function.as_deref(), line))
+            .or_default()
+            .push(s);
+    }
     let files = report
         .results
         .iter()
         .enumerate()
-        .map(|(index, result)| file(result, report.changes.map(|changes| &changes[index])))
+        .map(|(index, result)| {
+            file(
+                result,
+                report.changes.map(|changes| &changes[index]),
+                &by_subject,
+            )
+        })
         .collect();
     let document = wire::Document {
         schema_version: 1,
@@ -24,6 +42,28 @@ pub fn render(report: &Report) -> String {
         },
         files,
         violations: report.violations.iter().map(violation).collect(),
+        suppressed: report
+            .suppressed
+            .iter()
+            .map(|s| wire::SuppressedViolation {
+                violation: violation(&s.violation),
+                marker: &s.by.marker,
+                marker_line: s.by.line,
+                reason: s.by.reason.as_deref(),
+            })
+            .collect(),
+        unused_suppressions: report.unused_suppressions.map(|unused| {
+            unused
+                .iter()
+                .map(|u| wire::UnusedSuppression {
+                    path: &u.path,
+                    line: u.suppression.line,
+                    marker: &u.suppression.marker,
+                    reason: u.suppression.reason.as_deref(),
+                    message: u.message(),
+                })
+                .collect()
+        }),
         summary: wire::Summary {
             files: summary.files,
             functions: summary.functions,
@@ -32,6 +72,8 @@ pub fn render(report: &Report) -> String {
             cache_hits: summary.cache_hits,
             cache_misses: summary.cache_misses,
             units_scored: summary.units_scored,
+            suppressed: summary.suppressed,
+            unused_suppressions: summary.unused_suppressions,
         },
     };
     let mut out = serde_json::to_string_pretty(&document)
@@ -40,7 +82,35 @@ pub fn render(report: &Report) -> String {
     out
 }
 
-fn file<'a>(result: &'a FileResult, change: Option<&'a FileChange>) -> wire::File<'a> {
+/// Suppressed violations by path, function and its line (`None`, 0 for
+/// the file's own metrics).
+type BySubject<'a> = HashMap<(&'a str, Option<&'a str>, u32), Vec<&'a Suppressed>>;
+
+fn file<'a>(
+    result: &'a FileResult,
+    change: Option<&'a FileChange>,
+    suppressed: &BySubject<'a>,
+) -> wire::File<'a> {
+    let mine = |function: Option<&FunctionUnit>| -> Vec<wire::Suppression<'a>> {
+        let key = (
+            result.path.as_str(),
+            function.map(|f| f.qualified_name.as_str()),
+            function.map_or(0, |f| f.span.line),
+        );
+        suppressed
+            .get(&key)
+            .into_iter()
+            .flatten()
+            .map(|s| wire::Suppression {
+                metric: s.violation.metric.name(),
+                value: s.violation.value,
+                threshold: s.violation.threshold,
+                marker: &s.by.marker,
+                line: s.by.line,
+                reason: s.by.reason.as_deref(),
+            })
+            .collect()
+    };
     let (error, analysis) = match &result.outcome {
         Ok(analysis) => (None, Some(analysis)),
         Err(err) => {
@@ -63,9 +133,20 @@ fn file<'a>(result: &'a FileResult, change: Option<&'a FileChange>) -> wire::Fil
         error,
         metrics: analysis.map(file_metrics),
         functions: analysis
-            .map(|a| functions(a, unit_changes))
+            .map(|a| {
+                let mut listed = functions(a, unit_changes);
+                for (entry, unit) in listed.iter_mut().zip(&a.functions) {
+                    entry.suppressed = mine(Some(unit));
+                }
+                listed
+            })
             .unwrap_or_default(),
         classes: analysis.map(classes).unwrap_or_default(),
+        suppressed: if analysis.is_some() {
+            mine(None)
+        } else {
+            Vec::new()
+        },
         removed_functions: change.map(|c| c.removed_functions.iter().map(function).collect()),
     }
 }
@@ -134,6 +215,7 @@ fn function(f: &FunctionUnit) -> wire::Function<'_> {
         end_line: f.span.end_line,
         column: f.span.column,
         metrics: function_metrics(f),
+        suppressed: Vec::new(),
         change: None,
     }
 }

@@ -8,6 +8,11 @@ pub struct Document<'a> {
     pub tool: Tool,
     pub files: Vec<File<'a>>,
     pub violations: Vec<Violation<'a>>,
+    /// Violations inline markers exempt (never failing).
+    pub suppressed: Vec<SuppressedViolation<'a>>,
+    /// With `--report-unused-suppressions`: markers that hide nothing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unused_suppressions: Option<Vec<UnusedSuppression<'a>>>,
     pub summary: Summary,
 }
 
@@ -32,6 +37,9 @@ pub struct File<'a> {
     pub metrics: Option<FileMetrics>,
     pub functions: Vec<Function<'a>>,
     pub classes: Vec<Class<'a>>,
+    /// File-metric violations inline markers exempt.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub suppressed: Vec<Suppression<'a>>,
     /// `diff` only: functions of the base version that are gone.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub removed_functions: Option<Vec<Function<'a>>>,
@@ -87,6 +95,9 @@ pub struct Function<'a> {
     pub end_line: u32,
     pub column: u32,
     pub metrics: FunctionMetrics,
+    /// Violations of this function inline markers exempt.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub suppressed: Vec<Suppression<'a>>,
     /// `diff` only: how the function changed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub change: Option<Change>,
@@ -141,6 +152,39 @@ pub struct Violation<'a> {
     pub change: Option<&'static str>,
 }
 
+/// One exempted metric of a function or file, and the marker exempting it.
+#[derive(Serialize)]
+pub struct Suppression<'a> {
+    pub metric: &'static str,
+    pub value: f64,
+    pub threshold: f64,
+    /// The marker as written.
+    pub marker: &'a str,
+    /// The marker's line.
+    pub line: u32,
+    pub reason: Option<&'a str>,
+}
+
+/// A violation an inline marker exempts.
+#[derive(Serialize)]
+pub struct SuppressedViolation<'a> {
+    #[serde(flatten)]
+    pub violation: Violation<'a>,
+    pub marker: &'a str,
+    pub marker_line: u32,
+    pub reason: Option<&'a str>,
+}
+
+/// A marker that hides nothing.
+#[derive(Serialize)]
+pub struct UnusedSuppression<'a> {
+    pub path: &'a str,
+    pub line: u32,
+    pub marker: &'a str,
+    pub reason: Option<&'a str>,
+    pub message: String,
+}
+
 #[derive(Serialize)]
 pub struct Summary {
     pub files: usize,
@@ -150,4 +194,6 @@ pub struct Summary {
     pub cache_hits: usize,
     pub cache_misses: usize,
     pub units_scored: usize,
+    pub suppressed: usize,
+    pub unused_suppressions: usize,
 }

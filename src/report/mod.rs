@@ -16,6 +16,7 @@ use std::path::Path;
 
 use crate::diff::policy::FailOn;
 use crate::diff::{FileChange, FileStatus, UnitChange};
+use crate::gate::suppress::{Suppressed, Unused};
 use crate::gate::Violation;
 use crate::model::{AnalysisError, FileResult, FunctionUnit};
 
@@ -62,6 +63,12 @@ pub struct Report<'a> {
     /// The directory the paths are relative to (the repository root), for
     /// locating a file outside it by an absolute path (SARIF).
     pub root: Option<&'a Path>,
+    /// Violations inline markers exempt: never failing.
+    pub suppressed: &'a [Suppressed],
+    /// With `--report-unused-suppressions`: the markers that hide nothing.
+    pub unused_suppressions: Option<&'a [Unused]>,
+    /// Text output lists the suppressed violations (`-v`).
+    pub show_suppressed: bool,
 }
 
 impl Report<'_> {
@@ -129,6 +136,10 @@ pub struct Summary {
     /// Functions whose metrics were computed in this run (not taken from
     /// the cache or reused from an unchanged base version).
     pub units_scored: usize,
+    /// Violations inline markers exempt.
+    pub suppressed: usize,
+    /// Markers that hide nothing (with `--report-unused-suppressions`).
+    pub unused_suppressions: usize,
 }
 
 impl Summary {
@@ -146,6 +157,8 @@ impl Summary {
             cache_hits: 0,
             cache_misses: 0,
             units_scored: 0,
+            suppressed: 0,
+            unused_suppressions: 0,
         };
         for result in results {
             summary.files += 1;
@@ -164,6 +177,16 @@ impl Summary {
             cache_hits: hits,
             cache_misses: misses,
             units_scored,
+            ..self
+        }
+    }
+
+    /// The same summary with the count of suppressed violations and of
+    /// unused markers.
+    pub fn with_suppressions(self, suppressed: usize, unused: usize) -> Summary {
+        Summary {
+            suppressed,
+            unused_suppressions: unused,
             ..self
         }
     }
@@ -191,6 +214,8 @@ mod tests {
             changes: None,
             violations: Vec::new(),
             fail_on: None,
+            suppressed: Vec::new(),
+            unused: None,
         };
         let report = fixture.report();
         assert_eq!(report.unanalysed().count(), 1);

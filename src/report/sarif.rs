@@ -40,10 +40,16 @@ pub fn render(report: &Report) -> String {
         })
         .collect();
     let mut seen: HashMap<(&str, Option<&str>, Metric), usize> = HashMap::new();
+    let suppressed = report
+        .suppressed
+        .iter()
+        .map(|s| (&s.violation, Some(&s.by)));
     let results = report
         .violations
         .iter()
-        .map(|violation| {
+        .map(|violation| (violation, None))
+        .chain(suppressed)
+        .map(|(violation, by)| {
             let rank = seen
                 .entry((
                     &violation.path,
@@ -52,7 +58,19 @@ pub fn render(report: &Report) -> String {
                 ))
                 .or_default();
             *rank += 1;
-            result(report, violation, *rank)
+            let mut entry = result(report, violation, *rank);
+            if let Some(by) = by {
+                // A suppressed result never fails: a note, marked in source.
+                entry.level = "note";
+                entry.suppressions = vec![wire::SuppressionEntry {
+                    kind: "inSource",
+                    justification: Some(match &by.reason {
+                        Some(reason) => format!("{} (line {}): {reason}", by.marker, by.line),
+                        None => format!("{} (line {})", by.marker, by.line),
+                    }),
+                }];
+            }
+            entry
         })
         .collect();
     let log = wire::Log {
@@ -121,6 +139,7 @@ fn result(report: &Report, violation: &Violation, rank: usize) -> wire::SarifRes
             ViolationChange::Worsened => "updated",
             ViolationChange::Existing => "unchanged",
         }),
+        suppressions: Vec::new(),
         properties: wire::Properties {
             value: violation.value,
             threshold: violation.threshold,

@@ -85,7 +85,18 @@ pub struct SarifResult {
     pub partial_fingerprints: BTreeMap<&'static str, String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline_state: Option<&'static str>,
+    /// An inline marker in the source exempts the result.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub suppressions: Vec<SuppressionEntry>,
     pub properties: Properties,
+}
+
+/// SARIF's record of a suppression (`kind: inSource` for a comment marker).
+#[derive(Serialize)]
+pub struct SuppressionEntry {
+    pub kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub justification: Option<String>,
 }
 
 /// antipasta's numbers behind a result, for consumers that want them.

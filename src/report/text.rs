@@ -1,5 +1,7 @@
 //! `--format text`: one line per violation or unreadable file, then a summary.
 //! In diff mode, each changed file first lists its changed functions with deltas.
+//! Suppressed violations follow (with `-v` only), then a warning per unused
+//! suppression marker (with `--report-unused-suppressions`).
 //!
 //! Styles are embedded as ANSI sequences; the CLI writes through anstream,
 //! which strips them for pipes, `NO_COLOR` and non-terminals. Paths, names
@@ -73,10 +75,54 @@ pub fn render(report: &Report, quiet: bool) -> String {
             format_value(v.threshold),
         ));
     }
+    if report.show_suppressed {
+        suppressed_lines(&mut out, report);
+    }
+    for unused in report.unused_suppressions.unwrap_or_default() {
+        out.push_str(&format!(
+            "{PATH}{}{PATH:#}:{}: {NOTE}warning{NOTE:#}: {}\n",
+            unused.path,
+            unused.suppression.line,
+            unused.message()
+        ));
+    }
     if !quiet {
         out.push_str(&summary_line(report.summary, report.changes.is_some()));
     }
     out
+}
+
+/// One dimmed line per suppressed violation, naming the marker (`-v`).
+fn suppressed_lines(out: &mut String, report: &Report) {
+    for s in report.suppressed {
+        let v = &s.violation;
+        let subject = v
+            .function
+            .as_ref()
+            .map(|name| format!(" in {name}"))
+            .unwrap_or_default();
+        let change = v
+            .change
+            .map(|change| format!(" [{}]", change.name()))
+            .unwrap_or_default();
+        let reason =
+            s.by.reason
+                .as_ref()
+                .map(|reason| format!(": {reason}"))
+                .unwrap_or_default();
+        out.push_str(&format!(
+            "{PATH}{}{PATH:#}:{}:{}: {DIM}{} {} (limit {} {}){subject}{change} [suppressed by '{}' on line {}{reason}]{DIM:#}\n",
+            v.path,
+            v.line,
+            v.column,
+            v.metric,
+            format_value(v.value),
+            v.comparison.symbol(),
+            format_value(v.threshold),
+            s.by.marker,
+            s.by.line,
+        ));
+    }
 }
 
 /// `path (status)` and one line per added, modified or removed function.
@@ -153,12 +199,22 @@ fn deltas(after: &FunctionUnit, before: Option<&FunctionUnit>) -> String {
 
 fn summary_line(s: Summary, diff: bool) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    let verdict = if s.violations == 0 && s.errors == 0 {
+    let verdict = if s.violations == 0 && s.errors == 0 && s.unused_suppressions == 0 {
         "All checks passed"
     } else {
         "Found problems"
     };
     let scope = if diff { "changed " } else { "" };
+    let mut violations = plural(s.violations, "violation");
+    if s.suppressed > 0 {
+        violations.push_str(&format!(" ({} suppressed)", s.suppressed));
+    }
+    if s.unused_suppressions > 0 {
+        violations.push_str(&format!(
+            ", {}",
+            plural(s.unused_suppressions, "unused suppression")
+        ));
+    }
     // A file left unjudged is named in the summary, never silently counted as passing.
     let skipped = match s.skipped {
         0 => String::new(),
@@ -166,7 +222,7 @@ fn summary_line(s: Summary, diff: bool) -> String {
     };
     format!(
         "{verdict}: {} in {}, {}, {} that could not be analysed{skipped}.\n",
-        plural(s.violations, "violation"),
+        violations,
         plural(s.files, &format!("{scope}file")),
         plural(s.functions, "function"),
         plural(s.errors, "file")

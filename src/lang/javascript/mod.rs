@@ -14,6 +14,7 @@ mod cyclomatic;
 mod halstead;
 mod minified;
 mod raw;
+mod suppress;
 mod syntax;
 mod units;
 
@@ -115,6 +116,7 @@ pub fn analyze(source: &str, dialect: Dialect) -> Result<Analysis, AnalysisError
     let tokens = halstead::tokens(root);
     let raw = raw::raw_counts(root, source);
     let cog = cognitive::score(root);
+    let mut placed = suppress::place(&tree, source, &found);
 
     let file_cyclomatic = cc.file_total();
     let total_halstead = HalsteadReport::from_counts(halstead::counts(&tokens, 0, usize::MAX));
@@ -143,6 +145,7 @@ pub fn analyze(source: &str, dialect: Dialect) -> Result<Analysis, AnalysisError
             qualified_name: unit.qualified_name,
             kind: unit.kind,
             span: unit.span,
+            suppressions: placed.units.remove(&unit.key).unwrap_or_default(),
         })
         .collect();
     let classes = found
@@ -166,6 +169,8 @@ pub fn analyze(source: &str, dialect: Dialect) -> Result<Analysis, AnalysisError
         },
         functions,
         classes,
+        file_suppressions: placed.file,
+        stray_suppressions: placed.stray,
     })
 }
 

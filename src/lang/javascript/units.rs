@@ -48,6 +48,12 @@ pub struct Unit {
     pub span: Span,
     /// Byte range of the unit's node.
     pub bytes: (usize, usize),
+    /// Last line of the header: where the body opens.
+    pub header_end_line: u32,
+    /// Where sonarjs reports the unit's cognitive complexity (line,
+    /// column), which differs from ESLint's `complexity` position for
+    /// decorated members and declarations whose name is on a later line.
+    pub cognitive_position: (u32, u32),
 }
 
 impl Unit {
@@ -75,6 +81,8 @@ impl Unit {
                 column,
             },
             bytes: (node.start_byte(), node.end_byte()),
+            header_end_line: header_end_line(node).max(line),
+            cognitive_position: (line, column),
         }
     }
 }
@@ -85,6 +93,8 @@ pub struct Class {
     pub name: String,
     pub qualified_name: String,
     pub span: Span,
+    /// Last line of the header: where the body opens.
+    pub header_end_line: u32,
 }
 
 /// Every unit and class of the file, in source order.
@@ -131,14 +141,16 @@ fn visit(node: Node<'_>, source: &str, scope: &mut Vec<String>, found: &mut Unit
     if is_function(node) {
         let name = function_name(node);
         let (line, column, start_line, kind) = function_head(node, source);
-        found.units.push(Unit::new(
+        let mut unit = Unit::new(
             node,
             UnitKind::Function,
             kind,
             qualify(scope, &name),
             name.clone(),
             (line, start_line, column),
-        ));
+        );
+        unit.cognitive_position = sonarjs_position(node, source);
+        found.units.push(unit);
         scope.push(name);
         pushed += 1;
     } else if node.kind() == "class_static_block" {
@@ -170,6 +182,7 @@ fn visit(node: Node<'_>, source: &str, scope: &mut Vec<String>, found: &mut Unit
                 end_line: end_line(node),
                 column,
             },
+            header_end_line: header_end_line(node).max(line),
         });
         scope.push(name);
         pushed += 1;
@@ -193,6 +206,16 @@ fn qualify(scope: &[String], name: &str) -> String {
     }
 }
 
+/// The line where a function's or class's body opens; a node without a
+/// body (a field's value, a static block) has its first line.
+fn header_end_line(node: Node<'_>) -> u32 {
+    let opening = match node.kind() {
+        "class_static_block" => None,
+        _ => node.child_by_field_name("body"),
+    };
+    opening.unwrap_or(node).start_position().row as u32 + 1
+}
+
 fn end_line(node: Node<'_>) -> u32 {
     node.end_position().row as u32 + 1
 }
@@ -213,6 +236,24 @@ fn function_head(node: Node<'_>, source: &str) -> (u32, u32, u32, FunctionKind) 
     let (line, column) = eslint_position(head, source);
     let start_line = node.start_position().row as u32 + 1;
     (line, column, start_line, FunctionKind::Function)
+}
+
+/// Where sonarjs reports a function: the name of a declaration, the key of
+/// a method or object property, else the `function` keyword or the `=>`.
+fn sonarjs_position(node: Node<'_>, source: &str) -> (u32, u32) {
+    let token = |kind: &str| node.children().find(|c| c.kind() == kind && !c.is_named());
+    let anchor = match member_of(node) {
+        Some(member) if member.kind() == "method_definition" => member.child_by_field_name("name"),
+        Some(member) if member.kind() == "pair" => member.child_by_field_name("key"),
+        _ => match node.kind() {
+            "arrow_function" => token("=>"),
+            "function_declaration" | "generator_function_declaration" => node
+                .child_by_field_name("name")
+                .or_else(|| token("function")),
+            _ => token("function"),
+        },
+    };
+    eslint_position(anchor.unwrap_or(node), source)
 }
 
 /// The name a user knows a function by.

@@ -21,7 +21,9 @@
 use std::borrow::Cow;
 
 use super::cyclomatic::Known;
+use crate::lang::marker::{self, MarkerKind};
 use crate::lang::tree::Node;
+use crate::model::Suppression;
 
 /// One function as complexipy reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,6 +40,10 @@ pub struct CognitiveFunction {
     pub line_end: u32,
     /// The function's cognitive complexity.
     pub complexity: u64,
+    /// The complexipy marker that hides the function: complexipy reports
+    /// nothing for it (and leaves it out of the total); antipasta still
+    /// scores it and shows it as suppressed.
+    pub ignored_by: Option<Suppression>,
 }
 
 /// The cognitive complexity of one file.
@@ -45,15 +51,17 @@ pub struct CognitiveFunction {
 pub struct CognitiveReport {
     /// complexipy's file value: the reported functions plus module-level code.
     pub total: u64,
-    /// The reported functions in complexipy's order (source order).
+    /// The functions in complexipy's order (source order), the ones it
+    /// reports and the ones its ignore marker hides.
     pub functions: Vec<CognitiveFunction>,
 }
 
 /// Computes complexipy 8.3.0's cognitive complexity of a parsed module.
 ///
 /// `root` is the `module` node of a tree parsed from `source` with
-/// tree-sitter-python. Functions carrying an ignore marker are neither
-/// reported nor counted in the total.
+/// tree-sitter-python. Functions carrying an ignore marker are scored but
+/// marked `ignored_by`, and left out of the total, as complexipy leaves
+/// them out.
 ///
 /// Functions in `known` (unchanged since a baseline) keep their previous
 /// score without being walked.
@@ -66,15 +74,13 @@ pub fn analyze(root: Node<'_>, source: &str, known: &Known<'_>) -> CognitiveRepo
         let mut found = Vec::new();
         collect_functions(&ctx, statement, None, &mut found);
         for candidate in found {
-            if ctx.is_ignored(candidate.outer.start_byte()) {
-                continue;
-            }
+            let ignored_by = ctx.ignored_by(candidate.outer.start_byte());
             let key = candidate.def.start_byte();
             let complexity = match known.get(&key).and_then(|unit| unit.cognitive) {
                 Some(complexity) => complexity,
                 None => ctx.score(candidate.def),
             };
-            functions.push(ctx.reported(candidate, complexity));
+            functions.push(ctx.reported(candidate, complexity, ignored_by));
         }
         if definition_of(statement).is_none() {
             module_total = module_total.saturating_add(ctx.statement(statement, 0, Mode::Module));
@@ -83,6 +89,7 @@ pub fn analyze(root: Node<'_>, source: &str, known: &Known<'_>) -> CognitiveRepo
 
     let total = functions
         .iter()
+        .filter(|f| f.ignored_by.is_none())
         .map(|f| f.complexity)
         .fold(module_total, u64::saturating_add);
     CognitiveReport { total, functions }
@@ -357,13 +364,19 @@ impl<'s> Ctx<'s> {
         own.saturating_add(u64::from(self.is_directly_recursive(def)))
     }
 
-    fn reported(&self, candidate: Candidate<'_>, complexity: u64) -> CognitiveFunction {
+    fn reported(
+        &self,
+        candidate: Candidate<'_>,
+        complexity: u64,
+        ignored_by: Option<Suppression>,
+    ) -> CognitiveFunction {
         CognitiveFunction {
             name: candidate.name,
             node_start_byte: candidate.def.start_byte(),
             line_start: self.lines.line_of(candidate.outer.start_byte()),
             line_end: self.lines.line_of(statement_end(candidate.def)),
             complexity,
+            ignored_by,
         }
     }
 
@@ -707,19 +720,21 @@ impl<'s> Ctx<'s> {
 
     // ----- ignore markers -----------------------------------------------
 
-    /// Whether an ignore marker next to a function starting at `start`
-    /// (its first decorator when decorated) hides it. Only a marker without
-    /// a rule list hides the whole function.
-    fn is_ignored(&self, start: usize) -> bool {
-        self.find_marker(start)
-            .is_some_and(|directive| directive.is_none())
+    /// The ignore marker next to a function starting at `start` (its
+    /// first decorator when decorated) that hides it, as a suppression of
+    /// its cognitive complexity. Only a marker without a valid rule list
+    /// hides the function.
+    fn ignored_by(&self, start: usize) -> Option<Suppression> {
+        let (comment_start, marker) = self.find_marker(start)?;
+        (marker.kind == MarkerKind::Complexipy)
+            .then(|| marker.suppression(self.lines.line_of(comment_start)))
     }
 
     /// complexipy's search for a marker near a definition: the start line,
     /// an own-line comment just above, the signature lines of a `def`, and
     /// for a decorated definition the `def` line's signature and the line
     /// above it. Returns the first marker met, as its rule list.
-    fn find_marker(&self, start: usize) -> Option<Option<Vec<String>>> {
+    fn find_marker(&self, start: usize) -> Option<(usize, marker::Marker)> {
         if self.comments.is_empty() {
             return None;
         }
@@ -765,7 +780,7 @@ impl<'s> Ctx<'s> {
 
     /// A marker on a signature's lines: from the `def` line on, at most 20
     /// lines, through the first line holding a `:`.
-    fn signature_marker(&self, def_line_start: usize) -> Option<Option<Vec<String>>> {
+    fn signature_marker(&self, def_line_start: usize) -> Option<(usize, marker::Marker)> {
         let mut pos = def_line_start;
         for _ in 0..20 {
             if let Some(marker) = self.marker_on_line(pos, false) {
@@ -781,7 +796,7 @@ impl<'s> Ctx<'s> {
 
     /// The marker in a comment on the line starting at `line_start`; with
     /// `own_line`, only a comment with nothing but blanks before it.
-    fn marker_on_line(&self, line_start: usize, own_line: bool) -> Option<Option<Vec<String>>> {
+    fn marker_on_line(&self, line_start: usize, own_line: bool) -> Option<(usize, marker::Marker)> {
         let line_end = line_end_of(self.source, line_start);
         let first = self
             .comments
@@ -796,7 +811,15 @@ impl<'s> Ctx<'s> {
                         .get(line_start..start)
                         .is_some_and(|before| before.trim().is_empty())
             })
-            .find_map(|&(start, end)| comment_marker(self.source.get(start..end).unwrap_or("")))
+            .find_map(|&(start, end)| {
+                let text = self.source.get(start..end).unwrap_or("");
+                marker::python(text)
+                    .into_iter()
+                    .find(|m| {
+                        matches!(m.kind, MarkerKind::Complexipy | MarkerKind::ComplexipyRules)
+                    })
+                    .map(|m| (start, m))
+            })
     }
 }
 
@@ -909,92 +932,6 @@ fn previous_line_start(src: &str, line_start: usize) -> Option<usize> {
     Some(line_start_of(src, line_start.saturating_sub(terminator)))
 }
 
-// ----- marker matching --------------------------------------------------------
-
-/// The ignore marker in one comment: `# complexipy: ignore` or
-/// `# noqa: complexipy` (ASCII case-insensitive, blanks around the parts),
-/// optionally followed by a bracketed rule list. Returns `Some(None)` for a
-/// marker that hides the whole function and `Some(Some(rules))` for a marker
-/// with a valid rule list.
-fn comment_marker(comment: &str) -> Option<Option<Vec<String>>> {
-    let list = match_marker(comment, "complexipy", "ignore")
-        .or_else(|| match_marker(comment, "noqa", "complexipy"))?;
-    let Some(list) = list else {
-        return Some(None);
-    };
-    let rules: Vec<String> = list
-        .split(',')
-        .map(|code| code.trim().to_ascii_uppercase())
-        .filter(|code| !code.is_empty())
-        .collect();
-    if rules.iter().all(|code| is_rule_id(code)) {
-        Some(Some(rules))
-    } else {
-        Some(None)
-    }
-}
-
-fn is_rule_id(code: &str) -> bool {
-    let bytes = code.as_bytes();
-    match bytes.split_first() {
-        Some((first, rest)) => {
-            first.is_ascii_alphabetic() && !rest.is_empty() && rest.iter().all(u8::is_ascii_digit)
-        }
-        None => false,
-    }
-}
-
-/// Matches `#[ \t]*FIRST[ \t]*:[ \t]*SECOND\b([ \t]*\[([^\]]*)\])?` at the
-/// leftmost possible `#`. Returns the bracketed text when the optional
-/// group matched.
-fn match_marker<'c>(comment: &'c str, first: &str, second: &str) -> Option<Option<&'c str>> {
-    let bytes = comment.as_bytes();
-    for (hash, _) in comment.match_indices('#') {
-        let mut i = skip_blanks(bytes, hash + 1);
-        let Some(after_first) = eat_word(bytes, i, first) else {
-            continue;
-        };
-        i = skip_blanks(bytes, after_first);
-        if bytes.get(i) != Some(&b':') {
-            continue;
-        }
-        i = skip_blanks(bytes, i + 1);
-        let Some(end) = eat_word(bytes, i, second) else {
-            continue;
-        };
-        let next_is_word = comment
-            .get(end..)
-            .and_then(|rest| rest.chars().next())
-            .is_some_and(|c| c.is_alphanumeric() || c == '_');
-        if next_is_word {
-            continue;
-        }
-        let open = skip_blanks(bytes, end);
-        if bytes.get(open) == Some(&b'[') {
-            if let Some(close) = comment.get(open + 1..).and_then(|rest| rest.find(']')) {
-                return Some(comment.get(open + 1..open + 1 + close));
-            }
-        }
-        return Some(None);
-    }
-    None
-}
-
-fn skip_blanks(bytes: &[u8], mut i: usize) -> usize {
-    while matches!(bytes.get(i), Some(b' ' | b'\t')) {
-        i += 1;
-    }
-    i
-}
-
-fn eat_word(bytes: &[u8], i: usize, word: &str) -> Option<usize> {
-    let end = i + word.len();
-    bytes
-        .get(i..end)
-        .filter(|candidate| candidate.eq_ignore_ascii_case(word.as_bytes()))
-        .map(|_| end)
-}
-
 #[cfg(test)]
 mod tests {
     //! Expected values come from running complexipy 8.3.0's
@@ -1018,6 +955,7 @@ mod tests {
         let got: Vec<(&str, u32, u32, u64)> = report
             .functions
             .iter()
+            .filter(|f| f.ignored_by.is_none())
             .map(|f| (f.name.as_str(), f.line_start, f.line_end, f.complexity))
             .collect();
         assert_eq!(got, functions, "functions of {source:?}");
@@ -1539,6 +1477,27 @@ mod tests {
             "x = 1\r\n# complexipy: ignore\r\ndef f(a):\r\n    if a: pass\r\ndef g(a):\r\n    if a: pass\r\n",
             1,
             &[("g", 5, 6, 1)],
+        );
+    }
+
+    /// A function complexipy's marker hides is still scored (antipasta
+    /// shows it as suppressed) but stays out of complexipy's total. Its
+    /// score, 1, is complexipy's for the same function unmarked (`g` in
+    /// `e6_ignore_markers`).
+    #[test]
+    fn ignored_functions_are_scored_and_marked() {
+        let report = run("x = 1\n\n# complexipy: ignore -- legacy\ndef f(a):\n    if a: pass\n");
+        assert_eq!(report.total, 0);
+        let f = &report.functions[0];
+        assert_eq!((f.name.as_str(), f.complexity), ("f", 1));
+        let by = f.ignored_by.as_ref().expect("marked");
+        assert_eq!(
+            (by.marker.as_str(), by.line, by.reason.as_deref()),
+            ("# complexipy: ignore", 3, Some("legacy"))
+        );
+        assert_eq!(
+            run("def f(a):  # complexipy: ignore[C101]\n    if a: pass\n").functions[0].ignored_by,
+            None
         );
     }
 

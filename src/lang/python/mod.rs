@@ -9,6 +9,7 @@ mod cyclomatic;
 mod halstead;
 mod literal;
 pub mod raw;
+mod suppress;
 mod syntax;
 pub mod tokenize;
 mod units;
@@ -25,6 +26,7 @@ use crate::metrics::halstead::HalsteadReport;
 use crate::metrics::maintainability::{maintainability_index, maintainability_rank, MiInputs};
 use crate::model::{
     Analysis, AnalysisError, Baseline, ClassUnit, FileMetrics, FunctionUnit, Lines, Scored,
+    Suppression,
 };
 
 /// Deepest syntax tree analysed. CPython rejects far shallower code (100
@@ -105,6 +107,27 @@ pub fn analyze(source: &str, baseline: Option<&Baseline>) -> Result<Scored, Anal
         .iter()
         .map(|f| (f.node_start_byte, f.complexity))
         .collect();
+    let complexipy_markers: Vec<(usize, &Suppression)> = cog
+        .functions
+        .iter()
+        .filter_map(|f| Some((f.node_start_byte, f.ignored_by.as_ref()?)))
+        .collect();
+    let mut placed = suppress::place(
+        &tree,
+        source,
+        &definitions,
+        &complexipy_markers
+            .iter()
+            .map(|(_, s)| *s)
+            .collect::<Vec<_>>(),
+    );
+    for (key, suppression) in &complexipy_markers {
+        placed
+            .functions
+            .entry(*key)
+            .or_default()
+            .push((*suppression).clone());
+    }
 
     let mut functions = Vec::new();
     let mut classes = Vec::new();
@@ -125,6 +148,7 @@ pub fn analyze(source: &str, baseline: Option<&Baseline>) -> Result<Scored, Anal
                 cyclomatic: cc.functions.get(&definition.key).copied(),
                 cognitive: cognitive_by_key.get(&definition.key).copied(),
                 halstead: halstead_by_key.get(&definition.key).copied(),
+                suppressions: placed.functions.remove(&definition.key).unwrap_or_default(),
             });
         }
     }
@@ -139,6 +163,8 @@ pub fn analyze(source: &str, baseline: Option<&Baseline>) -> Result<Scored, Anal
         },
         functions,
         classes,
+        file_suppressions: placed.file,
+        stray_suppressions: placed.stray,
     };
     Ok(Scored {
         analysis,

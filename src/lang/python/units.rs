@@ -15,6 +15,10 @@ pub struct Definition {
     pub is_class: bool,
     pub kind: FunctionKind,
     pub span: Span,
+    /// Line of the `:` that ends the header (the last signature line).
+    pub header_end_line: u32,
+    /// Line of the definition's name (where ruff reports `C901`).
+    pub name_line: u32,
 }
 
 /// Lists every definition in source order, with dotted qualified names
@@ -52,6 +56,10 @@ pub fn collect(root: Node<'_>) -> Vec<Definition> {
                     FunctionKind::Function
                 },
                 span: span(child, definition),
+                header_end_line: header_end_line(definition),
+                name_line: definition
+                    .child_by_field_name("name")
+                    .map_or(0, |name| name.start_position().row as u32 + 1),
             });
             if let Some(body) = definition.child_by_field_name("body") {
                 pending.push((body, Some(found.len() - 1)));
@@ -72,6 +80,16 @@ fn span(outer: Node<'_>, definition: Node<'_>) -> Span {
         end_line: last_line(definition),
         column: definition.start_char_column() as u32 + 1,
     }
+}
+
+/// The line of the `:` before the body.
+fn header_end_line(definition: Node<'_>) -> u32 {
+    let colon = definition
+        .children()
+        .filter(|child| child.kind() == ":")
+        .last()
+        .unwrap_or(definition);
+    colon.start_position().row as u32 + 1
 }
 
 /// The last line holding code of the definition (trailing comments excluded).
