@@ -1,16 +1,22 @@
 //! `antipasta check [PATHS…]`.
 
+use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
 
+use super::diff::{judge_pairs, report_change};
 use super::options::{pathspecs, AnalysisOptions};
 use super::Outcome;
 use crate::config::Settings;
+use crate::diff::files::{pair_files, FilePair};
+use crate::diff::judge::Texts;
+use crate::diff::policy::FailOn;
+use crate::diff::FileStatus;
 use crate::gate::evaluate;
 use crate::report::{render, Report, Summary};
-use crate::source::git::GitSource;
+use crate::source::git::{matches_pathspec, GitFile, GitSource};
 use crate::source::walk::{collect, repository_root};
 use crate::source::{Origin, Reader, SourceFile};
 
@@ -19,10 +25,17 @@ pub struct CheckArgs {
     /// Files or directories to analyse.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
-    /// Analyse the staged content of added and modified files (read from
-    /// the git index, never the worktree), limited to PATHS.
+    /// Judge the staged content (read from the git index, never the
+    /// worktree) of added and modified files, limited to PATHS, against
+    /// HEAD: function by function, as `diff --staged` does. Files named
+    /// in PATHS that the commit does not change are judged whole.
     #[arg(long)]
     pub staged: bool,
+    /// With --staged: which violations fail: in new functions only, also
+    /// in functions the commit makes worse (the default), or `any`: every
+    /// violation of the staged files, judged whole.
+    #[arg(long, value_enum, value_name = "LEVEL", requires = "staged")]
+    pub fail_on: Option<FailOn>,
     #[command(flatten)]
     pub options: AnalysisOptions,
 }
@@ -39,10 +52,22 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
     }
     let cache = options.open_cache(&settings, git.as_ref().ok(), err);
     let (files, reader) = if let (true, Ok(git)) = (args.staged, &git) {
-        (
-            staged_files(git, args, &cwd, &settings, err)?,
-            Reader::Git(git),
-        )
+        let staged = staged_files(git, args, &cwd, &settings, err)?;
+        let fail_on = args.fail_on.unwrap_or(FailOn::Worsened);
+        let reader = Reader::Git(git);
+        let texts = Texts::new(&reader);
+        let pairs = if fail_on == FailOn::Any {
+            Vec::new()
+        } else {
+            staged_pairs(staged.files.clone(), staged.head, &staged.pathspecs, &texts)
+        };
+        if !pairs.is_empty() {
+            let judged =
+                judge_pairs(&pairs, options, &reader, cache.as_ref(), &settings, &texts, err)?;
+            return report_change(&judged, fail_on, options, out, err);
+        }
+        // Nothing the commit changes (or `--fail-on any`): the named files, whole.
+        (staged.files, reader)
     } else {
         let base = repository_root(&cwd).unwrap_or_else(|| cwd.clone());
         let (mut files, walk_errors) = collect(&args.paths, &cwd, &base, &settings);
@@ -84,15 +109,25 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
     })
 }
 
-/// The staged files under the requested paths, minus config ignores
-/// (which apply here even to named paths: pre-commit names every file).
+/// The staged side and the HEAD side of a commit in preparation.
+struct StagedChange {
+    /// The staged files under the requested paths.
+    files: Vec<SourceFile>,
+    /// HEAD's version of those files, and HEAD's files the index deletes.
+    head: Vec<SourceFile>,
+    pathspecs: Vec<String>,
+}
+
+/// The staged files under the requested paths and their HEAD versions,
+/// minus config ignores (which apply here even to named paths: pre-commit
+/// names every file).
 fn staged_files(
     git: &GitSource,
     args: &CheckArgs,
     cwd: &Path,
     settings: &Settings,
     err: &mut dyn Write,
-) -> Result<Vec<SourceFile>, String> {
+) -> Result<StagedChange, String> {
     if git.workdir().is_none() {
         return Err("--staged needs a repository with a worktree".to_owned());
     }
@@ -107,17 +142,70 @@ fn staged_files(
         }
         return Err(format!("{} unmerged path(s)", staged.unmerged.len()));
     }
-    Ok(staged
-        .files
-        .into_iter()
-        .filter(|file| !settings.ignore.is_match(&file.path))
-        .map(|file| SourceFile {
-            display: file.path,
-            origin: Origin::Blob(file.blob),
-            language: file.language,
-            blob: Some(file.blob),
-        })
-        .collect())
+    let source_files = |files: Vec<GitFile>| -> Vec<SourceFile> {
+        files
+            .into_iter()
+            .filter(|file| !settings.ignore.is_match(&file.path))
+            .map(|file| SourceFile {
+                display: file.path,
+                origin: Origin::Blob(file.blob),
+                language: file.language,
+                blob: Some(file.blob),
+            })
+            .collect()
+    };
+    Ok(StagedChange {
+        files: source_files(staged.files),
+        head: source_files(staged.head),
+        pathspecs,
+    })
+}
+
+/// The commit's changes as `diff` pairs them (renames found among HEAD's
+/// deleted files), deletions outside the pathspecs left out, plus each
+/// named file the commit does not change as an [`FileStatus::Unchanged`]
+/// pair, judged whole. Empty when the commit changes none of the files.
+fn staged_pairs(
+    files: Vec<SourceFile>,
+    head: Vec<SourceFile>,
+    pathspecs: &[String],
+    texts: &Texts<'_>,
+) -> Vec<FilePair> {
+    let mut pairs = pair_files(head, files.clone(), &|file| texts.get(file));
+    pairs.retain(|pair| {
+        pair.status != FileStatus::Deleted
+            || pair
+                .old
+                .as_ref()
+                .is_some_and(|old| matches_pathspec(&old.display, pathspecs))
+    });
+    if pairs.is_empty() {
+        return pairs;
+    }
+    let changed: HashSet<String> = pairs
+        .iter()
+        .filter_map(|pair| Some(pair.new.as_ref()?.display.clone()))
+        .collect();
+    pairs.extend(
+        files
+            .into_iter()
+            .filter(|file| !changed.contains(&file.display))
+            .map(|file| FilePair {
+                status: FileStatus::Unchanged,
+                old: None,
+                new: Some(file),
+            }),
+    );
+    pairs.sort_by(|a, b| {
+        let key = |pair: &FilePair| {
+            pair.new
+                .as_ref()
+                .or(pair.old.as_ref())
+                .map(|file| file.display.clone())
+        };
+        key(a).cmp(&key(b))
+    });
+    pairs
 }
 
 /// Gives tracked, unmodified worktree files the blob id the index already

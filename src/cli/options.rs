@@ -13,7 +13,7 @@ use crate::engine::{analyze_files, Run};
 use crate::model::Baseline;
 use crate::report::{Format, Summary};
 use crate::source::git::GitSource;
-use crate::source::walk::display_path;
+use crate::source::walk::{display_path, repository_root};
 use crate::source::{Reader, SourceFile};
 
 #[derive(Debug, Args)]
@@ -63,9 +63,12 @@ fn parse_threshold(text: &str) -> Result<(Metric, f64), String> {
 }
 
 impl AnalysisOptions {
-    /// The configuration found from `cwd` (or `--config`), with `-t` overrides.
+    /// The configuration found from `cwd` (or `--config`), with `-t`
+    /// overrides; per-path overrides match paths relative to the
+    /// repository root (else `cwd`), as results name them.
     pub fn settings(&self, cwd: &Path) -> Result<Settings, String> {
         let mut settings = settings_for(self.config.as_deref(), cwd).map_err(|e| e.to_string())?;
+        settings.set_path_root(&repository_root(cwd).unwrap_or_else(|| cwd.to_path_buf()));
         for (metric, value) in &self.thresholds {
             settings.override_threshold(*metric, *value);
         }

@@ -46,16 +46,26 @@ pub fn render(report: &Report, quiet: bool) -> String {
             result.path
         ));
     }
+    let mut existing_not_listed = 0;
     for v in report.violations {
+        if quiet && v.change == Some(ViolationChange::Existing) && !report.fails(v) {
+            // Quiet: what was already there is only counted.
+            existing_not_listed += 1;
+            continue;
+        }
         let subject = v
             .function
             .as_ref()
             .map(|name| format!(" in {name}"))
             .unwrap_or_default();
-        let change = match v.change {
-            Some(ViolationChange::Existing) => format!(" {DIM}[existing]{DIM:#}"),
-            Some(change) => format!(" {METRIC}[{}]{METRIC:#}", change.name()),
-            None => String::new(),
+        let change = match (v.change, v.before) {
+            (Some(ViolationChange::Existing), _) => format!(" {DIM}[existing]{DIM:#}"),
+            (Some(ViolationChange::Worsened), Some(before)) => format!(
+                " {METRIC}[worsened from {}]{METRIC:#}",
+                format_value(before)
+            ),
+            (Some(change), _) => format!(" {METRIC}[{}]{METRIC:#}", change.name()),
+            (None, _) => String::new(),
         };
         out.push_str(&format!(
             "{PATH}{}{PATH:#}:{}:{}: {METRIC}{}{METRIC:#} {} {DIM}(limit {} {}){DIM:#}{subject}{change}\n",
@@ -68,6 +78,12 @@ pub fn render(report: &Report, quiet: bool) -> String {
             format_value(v.threshold),
         ));
     }
+    if existing_not_listed > 0 {
+        let plural = if existing_not_listed == 1 { "" } else { "s" };
+        out.push_str(&format!(
+            "{DIM}{existing_not_listed} existing violation{plural} in changed code, not failing (listed without -q){DIM:#}\n"
+        ));
+    }
     if !quiet {
         out.push_str(&summary_line(report.summary, report.changes.is_some()));
     }
@@ -78,6 +94,7 @@ pub fn render(report: &Report, quiet: bool) -> String {
 fn file_changes(out: &mut String, result: &FileResult, change: &FileChange) {
     let heading = match (&change.old_path, change.status) {
         (Some(old), FileStatus::Renamed) => format!("renamed from {old}"),
+        (_, FileStatus::Unchanged) => "unchanged by this change: judged whole".to_owned(),
         _ => change.status.name().to_owned(),
     };
     out.push_str(&format!(
