@@ -156,7 +156,7 @@ pub fn pathspecs(paths: &[PathBuf], cwd: &Path, git: &GitSource) -> Vec<String> 
 }
 
 /// Removes `.` and `..` components without touching the filesystem.
-fn normalize(path: &Path) -> PathBuf {
+pub(super) fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {

@@ -8,6 +8,21 @@ use std::path::{Path, PathBuf};
 /// The pre-commit hook script, the very bytes of `hooks/pre-commit`.
 pub const PRE_COMMIT: &str = include_str!("../../hooks/pre-commit");
 
+/// The line of [`PRE_COMMIT`] that runs the change gate, and the strict
+/// hook's version of it (every staged file judged whole).
+const CHANGE_GATE: &str = "\nexec antipasta check --staged\n";
+const STRICT_GATE: &str = "\nexec antipasta check --staged --fail-on any\n";
+
+/// The hook script to install: [`PRE_COMMIT`], or with `strict` its
+/// whole-file variant.
+pub fn pre_commit_script(strict: bool) -> String {
+    if strict {
+        PRE_COMMIT.replacen(CHANGE_GATE, STRICT_GATE, 1)
+    } else {
+        PRE_COMMIT.to_owned()
+    }
+}
+
 /// The line by which antipasta recognises a hook it installed itself.
 pub const MARKER: &str =
     "# antipasta-hook: installed by `antipasta hook install`, which may replace this file.";
@@ -41,12 +56,18 @@ pub enum Installed {
     Replaced,
 }
 
-/// Writes antipasta's pre-commit hook into `hooks_dir` (created if missing),
-/// executable. A hook without [`MARKER`] is left alone unless `force`.
-pub fn install_pre_commit(hooks_dir: &Path, force: bool) -> Result<Installed, HookError> {
+/// Writes antipasta's pre-commit hook ([`pre_commit_script`]) into
+/// `hooks_dir` (created if missing), executable. A hook without [`MARKER`]
+/// is left alone unless `force`.
+pub fn install_pre_commit(
+    hooks_dir: &Path,
+    force: bool,
+    strict: bool,
+) -> Result<Installed, HookError> {
     let path = hooks_dir.join("pre-commit");
+    let script = pre_commit_script(strict);
     let installed = match std::fs::read(&path) {
-        Ok(existing) if existing == PRE_COMMIT.as_bytes() => return Ok(Installed::Unchanged),
+        Ok(existing) if existing == script.as_bytes() => return Ok(Installed::Unchanged),
         Ok(existing) if is_ours(&existing) => Installed::Updated,
         Ok(_) if force => Installed::Replaced,
         Ok(_) => return Err(HookError::Foreign { path }),
@@ -70,7 +91,7 @@ pub fn install_pre_commit(hooks_dir: &Path, force: bool) -> Result<Installed, Ho
     std::fs::create_dir_all(hooks_dir).map_err(io_error(hooks_dir, "create the directory"))?;
     // Written beside the hook and renamed over it, so git never runs half a script.
     let temporary = hooks_dir.join(".pre-commit.antipasta-tmp");
-    std::fs::write(&temporary, PRE_COMMIT).map_err(io_error(&temporary, "write"))?;
+    std::fs::write(&temporary, &script).map_err(io_error(&temporary, "write"))?;
     make_executable(&temporary).map_err(io_error(&temporary, "make it executable"))?;
     std::fs::rename(&temporary, &path).map_err(io_error(&path, "replace"))?;
     Ok(installed)
@@ -101,6 +122,16 @@ mod tests {
     fn the_embedded_script_carries_the_marker() {
         assert!(is_ours(PRE_COMMIT.as_bytes()));
         assert!(PRE_COMMIT.starts_with("#!/bin/sh\n"));
+    }
+
+    #[test]
+    fn the_strict_script_judges_whole_files() {
+        assert_eq!(PRE_COMMIT.matches(CHANGE_GATE).count(), 1);
+        let strict = pre_commit_script(true);
+        assert!(strict.contains(STRICT_GATE), "{strict}");
+        assert!(!strict.contains(CHANGE_GATE), "{strict}");
+        assert!(is_ours(strict.as_bytes()));
+        assert_eq!(pre_commit_script(false), PRE_COMMIT);
     }
 
     #[test]
