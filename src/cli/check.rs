@@ -62,8 +62,15 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
             staged_pairs(staged.files.clone(), staged.head, &staged.pathspecs, &texts)
         };
         if !pairs.is_empty() {
-            let judged =
-                judge_pairs(&pairs, options, &reader, cache.as_ref(), &settings, &texts, err)?;
+            let judged = judge_pairs(
+                &pairs,
+                options,
+                &reader,
+                cache.as_ref(),
+                &settings,
+                &texts,
+                err,
+            )?;
             return report_change(&judged, fail_on, options, out, err);
         }
         // Nothing the commit changes (or `--fail-on any`): the named files, whole.

@@ -145,7 +145,12 @@ fn explain(
             Some(t) => format!("{} {}", t.comparison.symbol(), format_value(t.value)),
             None => "not checked".to_owned(),
         };
-        let _ = writeln!(out, "  {:<22} {value:<12} {}", limit.metric.name(), limit.source);
+        let _ = writeln!(
+            out,
+            "  {:<22} {value:<12} {}",
+            limit.metric.name(),
+            limit.source
+        );
     }
     Ok(Outcome::Clean)
 }

@@ -56,7 +56,15 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
     let texts = Texts::new(&reader);
     let pairs = pair_files(list(base)?, list(target)?, &|file| texts.get(file));
     let cache = options.open_cache(&settings, Some(&git), err);
-    let judged = judge_pairs(&pairs, options, &reader, cache.as_ref(), &settings, &texts, err)?;
+    let judged = judge_pairs(
+        &pairs,
+        options,
+        &reader,
+        cache.as_ref(),
+        &settings,
+        &texts,
+        err,
+    )?;
     report_change(&judged, args.fail_on, options, out, err)
 }
 

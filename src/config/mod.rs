@@ -231,7 +231,9 @@ impl Settings {
         let gate = file.gate.unwrap_or_default().resolve().map_err(invalid)?;
         let overrides = match (file.overrides, &config_dir) {
             (Some(entries), Some(dir)) => Overrides::resolve(entries, dir).map_err(invalid)?,
-            (Some(entries), None) => Overrides::resolve(entries, Path::new(".")).map_err(invalid)?,
+            (Some(entries), None) => {
+                Overrides::resolve(entries, Path::new(".")).map_err(invalid)?
+            }
             (None, _) => Overrides::default(),
         };
         Ok(Settings {
@@ -292,7 +294,12 @@ impl Settings {
         }
         let mut list = base.to_vec();
         for entry in matching {
-            overrides::apply(&mut list, &entry.changes, LimitSource::Override(entry.number), None);
+            overrides::apply(
+                &mut list,
+                &entry.changes,
+                LimitSource::Override(entry.number),
+                None,
+            );
         }
         self.reapply_command_line(&mut list, None);
         Cow::Owned(list)

@@ -177,9 +177,15 @@ fn resolve_entry(entry: OverrideEntry, number: usize, dir: &Path) -> Result<Over
     let matcher = builder.build().map_err(|e| format!("paths: {e}"))?;
     let language = entry.language.as_deref().map(parse_language).transpose()?;
     let keys = [
-        (Metric::CyclomaticComplexity, entry.max_cyclomatic_complexity),
+        (
+            Metric::CyclomaticComplexity,
+            entry.max_cyclomatic_complexity,
+        ),
         (Metric::CognitiveComplexity, entry.max_cognitive_complexity),
-        (Metric::MaintainabilityIndex, entry.min_maintainability_index),
+        (
+            Metric::MaintainabilityIndex,
+            entry.min_maintainability_index,
+        ),
         (Metric::HalsteadVolume, entry.max_halstead_volume),
         (Metric::HalsteadDifficulty, entry.max_halstead_difficulty),
         (Metric::HalsteadEffort, entry.max_halstead_effort),
@@ -277,4 +283,228 @@ fn normalize(path: &Path) -> PathBuf {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{load, Settings};
+    use super::*;
+
+    /// Settings from `toml` written as `.antipasta.toml` in a temporary directory.
+    fn settings(toml: &str) -> (tempfile::TempDir, Settings) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join(".antipasta.toml");
+        std::fs::write(&path, toml).expect("write config");
+        let mut settings =
+            Settings::resolve(load(&path).expect("parses"), Some(path)).expect("valid");
+        settings.set_path_root(dir.path());
+        (dir, settings)
+    }
+
+    fn limit(settings: &Settings, path: &str, language: Language, metric: Metric) -> Option<f64> {
+        settings
+            .thresholds_at(path, language)
+            .iter()
+            .find(|t| t.metric == metric)
+            .map(|t| t.value)
+    }
+
+    const OVERLAPPING: &str = "[defaults]\nmax_cyclomatic_complexity = 12\n\n\
+        [[overrides]]\npaths = [\"legacy/\"]\nmax_cyclomatic_complexity = 20\nmax_cognitive_complexity = 30\n\n\
+        [[overrides]]\npaths = [\"legacy/core/*.py\"]\nmax_cyclomatic_complexity = 25\n";
+
+    #[test]
+    fn overlapping_overrides_apply_in_order_and_the_last_match_wins() {
+        let (_dir, settings) = settings(OVERLAPPING);
+        let cyc = Metric::CyclomaticComplexity;
+        let cog = Metric::CognitiveComplexity;
+        assert_eq!(
+            limit(&settings, "app.py", Language::Python, cyc),
+            Some(12.0)
+        );
+        assert_eq!(
+            limit(&settings, "legacy/a.py", Language::Python, cyc),
+            Some(20.0)
+        );
+        // Both match: the second sets cyclomatic, the first still gives cognitive.
+        assert_eq!(
+            limit(&settings, "legacy/core/b.py", Language::Python, cyc),
+            Some(25.0)
+        );
+        assert_eq!(
+            limit(&settings, "legacy/core/b.py", Language::Python, cog),
+            Some(30.0)
+        );
+        // `*` stops at `/`, as in .gitignore.
+        assert_eq!(
+            limit(&settings, "legacy/core/x/c.py", Language::Python, cyc),
+            Some(20.0)
+        );
+        let (limits, matched) = settings.explain("legacy/core/b.py", Language::Python);
+        assert_eq!(matched, vec![1, 2]);
+        let source = |metric: Metric| limits.iter().find(|l| l.metric == metric).map(|l| l.source);
+        assert_eq!(source(cyc), Some(LimitSource::Override(2)));
+        assert_eq!(source(cog), Some(LimitSource::Override(1)));
+        assert_eq!(
+            source(Metric::MaintainabilityIndex),
+            Some(LimitSource::BuiltIn)
+        );
+        let (limits, _) = settings.explain("app.py", Language::Python);
+        let source = |metric: Metric| limits.iter().find(|l| l.metric == metric).map(|l| l.source);
+        assert_eq!(source(cyc), Some(LimitSource::Defaults));
+    }
+
+    #[test]
+    fn order_decides_not_specificity() {
+        // The broad entry written last wins over the narrow one before it.
+        let toml =
+            "[[overrides]]\npaths = [\"legacy/core/*.py\"]\nmax_cyclomatic_complexity = 25\n\n\
+            [[overrides]]\npaths = [\"legacy/\"]\nmax_cyclomatic_complexity = 20\n";
+        let (_dir, settings) = settings(toml);
+        let cyc = Metric::CyclomaticComplexity;
+        assert_eq!(
+            limit(&settings, "legacy/core/b.py", Language::Python, cyc),
+            Some(20.0)
+        );
+    }
+
+    #[test]
+    fn a_language_specific_override_leaves_other_languages_alone() {
+        let toml = "[[languages]]\nname = \"typescript\"\n[[languages.metrics]]\ntype = \"cyclomatic_complexity\"\nthreshold = 7\n\n\
+            [[overrides]]\npaths = [\"web/\"]\nlanguage = \"typescript\"\nmax_cyclomatic_complexity = 15\n";
+        let (_dir, settings) = settings(toml);
+        let cyc = Metric::CyclomaticComplexity;
+        assert_eq!(
+            limit(&settings, "web/a.ts", Language::TypeScript, cyc),
+            Some(15.0)
+        );
+        assert_eq!(
+            limit(&settings, "web/a.js", Language::JavaScript, cyc),
+            Some(10.0)
+        );
+        assert_eq!(
+            limit(&settings, "web/a.py", Language::Python, cyc),
+            Some(10.0)
+        );
+        assert_eq!(
+            limit(&settings, "lib/a.ts", Language::TypeScript, cyc),
+            Some(7.0)
+        );
+        let (limits, _) = settings.explain("lib/a.ts", Language::TypeScript);
+        assert!(limits
+            .iter()
+            .any(|l| l.metric == cyc && l.source == LimitSource::Language));
+    }
+
+    #[test]
+    fn enabled_false_and_disable_turn_a_metric_off_for_the_paths() {
+        let toml = "[[overrides]]\npaths = [\"gen/**/*.py\"]\ndisable = [\"vol\"]\n\
+            [[overrides.metrics]]\ntype = \"maintainability_index\"\nthreshold = 0\nenabled = false\n\
+            [[overrides.metrics]]\ntype = \"lines_of_code\"\nthreshold = 3000\n\n\
+            [[overrides]]\npaths = [\"gen/keep/\"]\nmax_halstead_volume = 5000\n";
+        let (_dir, settings) = settings(toml);
+        let py = Language::Python;
+        assert_eq!(
+            limit(&settings, "gen/a/b.py", py, Metric::HalsteadVolume),
+            None
+        );
+        assert_eq!(
+            limit(&settings, "gen/a/b.py", py, Metric::MaintainabilityIndex),
+            None
+        );
+        assert_eq!(
+            limit(&settings, "gen/a/b.py", py, Metric::LinesOfCode),
+            Some(3000.0)
+        );
+        assert_eq!(
+            limit(&settings, "src/b.py", py, Metric::HalsteadVolume),
+            Some(1000.0)
+        );
+        // A later entry can turn it back on.
+        assert_eq!(
+            limit(&settings, "gen/keep/b.py", py, Metric::HalsteadVolume),
+            Some(5000.0)
+        );
+        let (limits, _) = settings.explain("gen/a/b.py", py);
+        let volume = limits.iter().find(|l| l.metric == Metric::HalsteadVolume);
+        assert_eq!(
+            volume.map(|l| (l.threshold, l.source)),
+            Some((None, LimitSource::Override(1)))
+        );
+    }
+
+    #[test]
+    fn the_command_line_beats_every_override() {
+        let (_dir, mut settings) = settings(OVERLAPPING);
+        settings.override_threshold(Metric::CyclomaticComplexity, 5.0);
+        let cyc = Metric::CyclomaticComplexity;
+        assert_eq!(
+            limit(&settings, "legacy/core/b.py", Language::Python, cyc),
+            Some(5.0)
+        );
+        assert_eq!(limit(&settings, "app.py", Language::Python, cyc), Some(5.0));
+    }
+
+    #[test]
+    fn paths_are_relative_to_the_config_file() {
+        // Config in `sub/`, paths named relative to the repository root.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let sub = dir.path().join("sub");
+        std::fs::create_dir(&sub).expect("mkdir");
+        let path = sub.join(".antipasta.toml");
+        std::fs::write(
+            &path,
+            "[[overrides]]\npaths = [\"old/\"]\nmax_cyclomatic_complexity = 40\n",
+        )
+        .expect("write");
+        let mut settings =
+            Settings::resolve(load(&path).expect("parses"), Some(path)).expect("valid");
+        settings.set_path_root(dir.path());
+        let cyc = Metric::CyclomaticComplexity;
+        assert_eq!(
+            limit(&settings, "sub/old/a.py", Language::Python, cyc),
+            Some(40.0)
+        );
+        assert_eq!(
+            limit(&settings, "old/a.py", Language::Python, cyc),
+            Some(10.0)
+        );
+    }
+
+    #[test]
+    fn bad_overrides_are_errors_naming_the_entry() {
+        let resolve = |toml: &str| -> String {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let path = dir.path().join(".antipasta.toml");
+            std::fs::write(&path, toml).expect("write");
+            match load(&path) {
+                Ok(file) => Settings::resolve(file, Some(path))
+                    .map(|_| "valid".to_owned())
+                    .unwrap_or_else(|e| e.to_string()),
+                Err(e) => e.to_string(),
+            }
+        };
+        let message = resolve("[[overrides]]\npaths = []\n");
+        assert!(
+            message.contains("overrides[1]: paths is empty"),
+            "{message}"
+        );
+        let message = resolve("[[overrides]]\npaths = [\"a/\"]\nlanguage = \"cobol\"\n");
+        assert!(message.contains("unknown language 'cobol'"), "{message}");
+        let message = resolve("[[overrides]]\npaths = [\"a/\"]\ndisable = [\"nope\"]\n");
+        assert!(
+            message.contains("disable: unknown metric 'nope'"),
+            "{message}"
+        );
+        let message = resolve("[[overrides]]\npaths = [\"a/\"]\nmax_cyclomatic_complexity = -1\n");
+        assert!(
+            message.contains("must be a non-negative number"),
+            "{message}"
+        );
+        let message = resolve("[[overrides]]\npaths = [\"a/\"]\nmax_bogus = 1\n");
+        assert!(message.contains("max_bogus"), "{message}");
+        let message = resolve("[gate]\nfile_metric_tolerance = -2\n");
+        assert!(message.contains("gate.file_metric_tolerance"), "{message}");
+        assert_eq!(resolve("[gate]\nfile_metric_tolerance = 0\n"), "valid");
+    }
 }

@@ -48,8 +48,7 @@ impl<'a> Texts<'a> {
 
 /// Runs the engine on files with their baselines (the caller's cache and
 /// thread settings, and its reporting of cache trouble).
-pub type Analyze<'f> =
-    dyn FnMut(&[SourceFile], &[Option<Baseline>]) -> Result<Run, String> + 'f;
+pub type Analyze<'f> = dyn FnMut(&[SourceFile], &[Option<Baseline>]) -> Result<Run, String> + 'f;
 
 /// A judged change: the comparison, its classified violations, and the
 /// engine's accounting over both versions.

@@ -190,7 +190,10 @@ mod tests {
     fn a_file_metric_pushed_over_its_limit_is_worsened_at_any_tolerance() {
         // maintainability_index >= 50: 50.3 before, 49.27 after.
         let mi = file_violation(Metric::MaintainabilityIndex, 49.27, 50.0);
-        assert_eq!(judge_file(&mi, Some(50.3), 100.0), ViolationChange::Worsened);
+        assert_eq!(
+            judge_file(&mi, Some(50.3), 100.0),
+            ViolationChange::Worsened
+        );
         assert_eq!(judge_file(&mi, None, 100.0), ViolationChange::Worsened);
     }
 
@@ -198,20 +201,41 @@ mod tests {
     fn a_file_metric_already_over_fails_only_past_the_tolerance() {
         // maintainability_index >= 50, 40 before: 5 % allows down to 38.
         let slightly = file_violation(Metric::MaintainabilityIndex, 38.5, 50.0);
-        assert_eq!(judge_file(&slightly, Some(40.0), 5.0), ViolationChange::Existing);
-        assert_eq!(judge_file(&slightly, Some(40.0), 0.0), ViolationChange::Worsened);
+        assert_eq!(
+            judge_file(&slightly, Some(40.0), 5.0),
+            ViolationChange::Existing
+        );
+        assert_eq!(
+            judge_file(&slightly, Some(40.0), 0.0),
+            ViolationChange::Worsened
+        );
         let much = file_violation(Metric::MaintainabilityIndex, 37.5, 50.0);
-        assert_eq!(judge_file(&much, Some(40.0), 5.0), ViolationChange::Worsened);
+        assert_eq!(
+            judge_file(&much, Some(40.0), 5.0),
+            ViolationChange::Worsened
+        );
         // An improvement is never worse.
         let better = file_violation(Metric::MaintainabilityIndex, 45.0, 50.0);
-        assert_eq!(judge_file(&better, Some(40.0), 0.0), ViolationChange::Existing);
+        assert_eq!(
+            judge_file(&better, Some(40.0), 0.0),
+            ViolationChange::Existing
+        );
         // halstead_volume <= 1000, 4000 before: 5 % allows up to 4200.
         let volume = file_violation(Metric::HalsteadVolume, 4150.0, 1000.0);
-        assert_eq!(judge_file(&volume, Some(4000.0), 5.0), ViolationChange::Existing);
+        assert_eq!(
+            judge_file(&volume, Some(4000.0), 5.0),
+            ViolationChange::Existing
+        );
         let grown = file_violation(Metric::HalsteadVolume, 4250.0, 1000.0);
-        assert_eq!(judge_file(&grown, Some(4000.0), 5.0), ViolationChange::Worsened);
+        assert_eq!(
+            judge_file(&grown, Some(4000.0), 5.0),
+            ViolationChange::Worsened
+        );
         let same = file_violation(Metric::HalsteadVolume, 4000.0, 1000.0);
-        assert_eq!(judge_file(&same, Some(4000.0), 0.0), ViolationChange::Existing);
+        assert_eq!(
+            judge_file(&same, Some(4000.0), 0.0),
+            ViolationChange::Existing
+        );
     }
 
     #[test]

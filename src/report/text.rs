@@ -85,7 +85,12 @@ pub fn render(report: &Report, quiet: bool) -> String {
         ));
     }
     if !quiet {
-        out.push_str(&summary_line(report.summary, report.changes.is_some()));
+        let failing = report.violations.iter().filter(|v| report.fails(v)).count();
+        out.push_str(&summary_line(
+            report.summary,
+            report.changes.is_some(),
+            failing,
+        ));
     }
     out
 }
@@ -162,16 +167,22 @@ fn deltas(after: &FunctionUnit, before: Option<&FunctionUnit>) -> String {
         .join(", ")
 }
 
-fn summary_line(s: Summary, diff: bool) -> String {
+fn summary_line(s: Summary, diff: bool, failing: usize) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    let verdict = if s.violations == 0 && s.errors == 0 {
+    let verdict = if failing == 0 && s.errors == 0 {
         "All checks passed"
     } else {
         "Found problems"
     };
     let scope = if diff { "changed " } else { "" };
+    // In diff mode, violations the policy lets pass are counted apart.
+    let not_failing = if failing < s.violations {
+        format!(" ({failing} failing)")
+    } else {
+        String::new()
+    };
     format!(
-        "{verdict}: {} in {}, {}, {} that could not be analysed.\n",
+        "{verdict}: {}{not_failing} in {}, {}, {} that could not be analysed.\n",
         plural(s.violations, "violation"),
         plural(s.files, &format!("{scope}file")),
         plural(s.functions, "function"),
