@@ -119,11 +119,6 @@ impl Overrides {
         })
     }
 
-    /// Whether there are no overrides.
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-
     /// The resolved entries, in order.
     pub fn entries(&self) -> &[Override] {
         &self.entries
