@@ -114,9 +114,12 @@ fn judge_function(violation: &Violation, before: Option<f64>) -> ViolationChange
 
 /// A file metric: worsened when the change pushed the file over its limit
 /// (the base value met it, or had none), or when the value got worse by
-/// more than `tolerance` percent of the base value; otherwise existing.
-/// File metrics move with every line of a large file, so without a
-/// tolerance any edit of a legacy file would worsen it.
+/// more than `tolerance` percent of the base value or of the limit,
+/// whichever is larger; otherwise existing. File metrics move with every
+/// line of a large file, so without a tolerance any edit of a legacy file
+/// would worsen it. The limit's share keeps a value far below a floor
+/// (a maintainability index near 0, already a logarithm of the file's
+/// size) from failing on every edit.
 fn judge_file(violation: &Violation, before: Option<f64>, tolerance: f64) -> ViolationChange {
     let Some(before) = before else {
         return ViolationChange::Worsened;
@@ -125,7 +128,7 @@ fn judge_file(violation: &Violation, before: Option<f64>, tolerance: f64) -> Vio
         return ViolationChange::Worsened;
     }
     let worse_by = worsening(violation, before);
-    let allowed = before.abs() * tolerance / 100.0;
+    let allowed = before.abs().max(violation.threshold.abs()) * tolerance / 100.0;
     if worse_by > 0.0 && worse_by > allowed {
         ViolationChange::Worsened
     } else {
@@ -199,8 +202,9 @@ mod tests {
 
     #[test]
     fn a_file_metric_already_over_fails_only_past_the_tolerance() {
-        // maintainability_index >= 50, 40 before: 5 % allows down to 38.
-        let slightly = file_violation(Metric::MaintainabilityIndex, 38.5, 50.0);
+        // maintainability_index >= 50, 40 before: 5 % of the limit (the
+        // larger) allows down to 37.5.
+        let slightly = file_violation(Metric::MaintainabilityIndex, 37.6, 50.0);
         assert_eq!(
             judge_file(&slightly, Some(40.0), 5.0),
             ViolationChange::Existing
@@ -209,10 +213,16 @@ mod tests {
             judge_file(&slightly, Some(40.0), 0.0),
             ViolationChange::Worsened
         );
-        let much = file_violation(Metric::MaintainabilityIndex, 37.5, 50.0);
+        let much = file_violation(Metric::MaintainabilityIndex, 37.4, 50.0);
         assert_eq!(
             judge_file(&much, Some(40.0), 5.0),
             ViolationChange::Worsened
+        );
+        // Near 0 the same 2.5 points apply, not 5 % of 0.42.
+        let floor = file_violation(Metric::MaintainabilityIndex, 0.06, 50.0);
+        assert_eq!(
+            judge_file(&floor, Some(0.42), 5.0),
+            ViolationChange::Existing
         );
         // An improvement is never worse.
         let better = file_violation(Metric::MaintainabilityIndex, 45.0, 50.0);
