@@ -1,6 +1,5 @@
 //! `antipasta check [PATHS…]`.
 
-use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -10,13 +9,11 @@ use super::diff::{judge_pairs, report_change};
 use super::options::{pathspecs, AnalysisOptions};
 use super::Outcome;
 use crate::config::Settings;
-use crate::diff::files::{pair_files, FilePair};
-use crate::diff::judge::Texts;
+use crate::diff::judge::{commit_pairs, Texts};
 use crate::diff::policy::FailOn;
-use crate::diff::FileStatus;
 use crate::gate::evaluate;
 use crate::report::{render, Report, Summary};
-use crate::source::git::{matches_pathspec, GitFile, GitSource};
+use crate::source::git::{GitFile, GitSource};
 use crate::source::walk::{collect, repository_root};
 use crate::source::{Origin, Reader, SourceFile};
 
@@ -59,7 +56,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
         let pairs = if fail_on == FailOn::Any {
             Vec::new()
         } else {
-            staged_pairs(staged.files.clone(), staged.head, &staged.pathspecs, &texts)
+            commit_pairs(staged.files.clone(), staged.head, &staged.pathspecs, &texts)
         };
         if !pairs.is_empty() {
             let judged = judge_pairs(
@@ -166,53 +163,6 @@ fn staged_files(
         head: source_files(staged.head),
         pathspecs,
     })
-}
-
-/// The commit's changes as `diff` pairs them (renames found among HEAD's
-/// deleted files), deletions outside the pathspecs left out, plus each
-/// named file the commit does not change as an [`FileStatus::Unchanged`]
-/// pair, judged whole. Empty when the commit changes none of the files.
-fn staged_pairs(
-    files: Vec<SourceFile>,
-    head: Vec<SourceFile>,
-    pathspecs: &[String],
-    texts: &Texts<'_>,
-) -> Vec<FilePair> {
-    let mut pairs = pair_files(head, files.clone(), &|file| texts.get(file));
-    pairs.retain(|pair| {
-        pair.status != FileStatus::Deleted
-            || pair
-                .old
-                .as_ref()
-                .is_some_and(|old| matches_pathspec(&old.display, pathspecs))
-    });
-    if pairs.is_empty() {
-        return pairs;
-    }
-    let changed: HashSet<String> = pairs
-        .iter()
-        .filter_map(|pair| Some(pair.new.as_ref()?.display.clone()))
-        .collect();
-    pairs.extend(
-        files
-            .into_iter()
-            .filter(|file| !changed.contains(&file.display))
-            .map(|file| FilePair {
-                status: FileStatus::Unchanged,
-                old: None,
-                new: Some(file),
-            }),
-    );
-    pairs.sort_by(|a, b| {
-        let key = |pair: &FilePair| {
-            pair.new
-                .as_ref()
-                .or(pair.old.as_ref())
-                .map(|file| file.display.clone())
-        };
-        key(a).cmp(&key(b))
-    });
-    pairs
 }
 
 /// Gives tracked, unmodified worktree files the blob id the index already

@@ -4,15 +4,16 @@
 //! target classified new, worsened or existing.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use super::files::FilePair;
+use super::files::{pair_files, FilePair};
 use super::policy::classify;
 use super::{compare, Comparison, FileStatus};
 use crate::config::Settings;
 use crate::engine::Run;
 use crate::gate::{evaluate, Violation};
 use crate::model::{Baseline, FileResult};
+use crate::source::git::matches_pathspec;
 use crate::source::{Origin, Reader, SourceFile};
 
 /// Every version's source text, read once (rename detection, baselines
@@ -132,4 +133,53 @@ fn baseline(
         source: texts.get(file?)?,
         functions,
     })
+}
+
+/// A commit in preparation as `check --staged` judges it: the staged files
+/// (`files`) paired with HEAD's versions (`head`, which holds HEAD's
+/// deleted files too, so renames are found), deletions outside the
+/// pathspecs left out, plus each staged file the commit does not change
+/// (named for an audit) as a [`FileStatus::Unchanged`] pair, judged whole.
+/// Empty when the commit changes none of the files.
+pub fn commit_pairs(
+    files: Vec<SourceFile>,
+    head: Vec<SourceFile>,
+    pathspecs: &[String],
+    texts: &Texts<'_>,
+) -> Vec<FilePair> {
+    let mut pairs = pair_files(head, files.clone(), &|file| texts.get(file));
+    pairs.retain(|pair| {
+        pair.status != FileStatus::Deleted
+            || pair
+                .old
+                .as_ref()
+                .is_some_and(|old| matches_pathspec(&old.display, pathspecs))
+    });
+    if pairs.is_empty() {
+        return pairs;
+    }
+    let changed: HashSet<String> = pairs
+        .iter()
+        .filter_map(|pair| Some(pair.new.as_ref()?.display.clone()))
+        .collect();
+    pairs.extend(
+        files
+            .into_iter()
+            .filter(|file| !changed.contains(&file.display))
+            .map(|file| FilePair {
+                status: FileStatus::Unchanged,
+                old: None,
+                new: Some(file),
+            }),
+    );
+    pairs.sort_by(|a, b| {
+        let key = |pair: &FilePair| {
+            pair.new
+                .as_ref()
+                .or(pair.old.as_ref())
+                .map(|file| file.display.clone())
+        };
+        key(a).cmp(&key(b))
+    });
+    pairs
 }
