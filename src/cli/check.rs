@@ -1,4 +1,4 @@
-//! `antipasta check [PATHS…]`.
+//! `antipasta check [PATHS…]`, and with `--staged` the commit gate.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
