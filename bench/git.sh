@@ -16,7 +16,7 @@ work="$root/bench/.work"
 python="$(command -v python3)"
 
 cargo build --release --quiet
-bin="$root/target/release/antipasta"
+bin="${CARGO_TARGET_DIR:-$root/target}/release/antipasta"
 repo="$work/git-repo"
 cache="$work/git-cache"
 commit() { git -C "$repo" -c user.name=bench -c user.email=bench@example.com commit -qm "$1"; }

@@ -87,15 +87,25 @@ fn deletions_and_intent_to_add_are_skipped_and_paths_restrict() {
     std::fs::write(dir.path().join("sub dir/ünï.py"), BRANCHY).expect("write");
     std::fs::write(dir.path().join("other.py"), BRANCHY).expect("write");
     git(dir.path(), &["add", "sub dir", "other.py"]);
-    let output = check(dir.path(), &["-t", "cyc=2", "-q"]);
+    // Judged whole (`--fail-on any`), every listed file shows its violation:
+    // the judgement by change would see other.py as gone.py renamed, unchanged.
+    let whole = ["-t", "cyc=2", "-q", "--fail-on", "any"];
+    let output = check(dir.path(), &whole);
     let text = stdout(&output);
     assert_eq!(text.lines().count(), 2, "{text}");
     assert!(text.contains("other.py:1:1"), "{text}");
     assert!(text.contains("sub dir/ünï.py:1:1"), "{text}");
-    let output = check(dir.path(), &["-t", "cyc=2", "-q", "sub dir"]);
+    let output = check(dir.path(), &[&whole[..], &["sub dir"]].concat());
     assert_eq!(stdout(&output).lines().count(), 1);
-    let output = check(&dir.path().join("sub dir"), &["-t", "cyc=2", "-q", "."]);
+    let output = check(&dir.path().join("sub dir"), &[&whole[..], &["."]].concat());
     assert_eq!(stdout(&output).lines().count(), 1, "{}", stdout(&output));
+    // Judged by change: the rename carries no new violation, the new file does.
+    let output = check(dir.path(), &["-t", "cyc=2", "-q"]);
+    let text = stdout(&output);
+    assert_eq!(
+        text, "sub dir/ünï.py:1:1: cyclomatic_complexity 3 (limit <= 2) in f [new]\n",
+        "{text}"
+    );
 }
 
 #[test]
@@ -139,7 +149,9 @@ fn unchanged_directories_are_skipped_by_the_index_cache_tree() {
     std::fs::write(dir.path().join("a/deep/m.py"), format!("{BRANCHY}\n")).expect("write");
     std::fs::write(dir.path().join("c/m.py"), format!("{BRANCHY}\n\n")).expect("write");
     git(dir.path(), &["add", "a/deep/m.py", "c/m.py"]);
-    let output = check(dir.path(), &["-t", "cyc=2", "-q"]);
+    // Judged whole, so that every staged file shows (by change, the
+    // appended blank lines change no function).
+    let output = check(dir.path(), &["-t", "cyc=2", "-q", "--fail-on", "any"]);
     let text = stdout(&output);
     let paths: Vec<&str> = text
         .lines()

@@ -1,17 +1,20 @@
-//! `antipasta check [PATHS…]`.
+//! `antipasta check [PATHS…]`, and with `--staged` the commit gate.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
 
+use super::diff::{judge_pairs, report_change};
 use super::options::{pathspecs, AnalysisOptions};
 use super::Outcome;
 use crate::config::Settings;
+use crate::diff::judge::{commit_pairs, Texts};
+use crate::diff::policy::FailOn;
 use crate::gate::evaluate;
 use crate::report::escape::visible;
 use crate::report::{render, Report, Summary};
-use crate::source::git::GitSource;
+use crate::source::git::{GitFile, GitSource};
 use crate::source::walk::{collect, repository_root};
 use crate::source::{Origin, Reader, SourceFile};
 
@@ -20,10 +23,17 @@ pub struct CheckArgs {
     /// Files or directories to analyse.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
-    /// Analyse the staged content of added and modified files (read from
-    /// the git index, never the worktree), limited to PATHS.
+    /// Judge the staged content (read from the git index, never the
+    /// worktree) of added and modified files, limited to PATHS, against
+    /// HEAD: function by function, as `diff --staged` does. Files named
+    /// in PATHS that the commit does not change are judged whole.
     #[arg(long)]
     pub staged: bool,
+    /// With --staged: which violations fail: in new functions only, also
+    /// in functions the commit makes worse (the default), or `any`: every
+    /// violation of the staged files, judged whole.
+    #[arg(long, value_enum, value_name = "LEVEL", requires = "staged")]
+    pub fail_on: Option<FailOn>,
     #[command(flatten)]
     pub options: AnalysisOptions,
 }
@@ -42,10 +52,29 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
     // Directories the walk could not list: errors for the run (exit 1).
     let mut unreadable = 0;
     let (files, reader) = if let (true, Ok(git)) = (args.staged, &git) {
-        (
-            staged_files(git, args, &cwd, &settings, err)?,
-            Reader::git(git, settings.max_file_size),
-        )
+        let staged = staged_files(git, args, &cwd, &settings, err)?;
+        let fail_on = args.fail_on.unwrap_or(FailOn::Worsened);
+        let reader = Reader::git(git, settings.max_file_size);
+        let texts = Texts::new(&reader);
+        let pairs = if fail_on == FailOn::Any {
+            Vec::new()
+        } else {
+            commit_pairs(staged.files.clone(), staged.head, &staged.pathspecs, &texts)
+        };
+        if !pairs.is_empty() {
+            let judged = judge_pairs(
+                &pairs,
+                options,
+                &reader,
+                cache.as_ref(),
+                &settings,
+                &texts,
+                err,
+            )?;
+            return report_change(&judged, fail_on, git.workdir(), options, out, err);
+        }
+        // Nothing the commit changes (or `--fail-on any`): the named files, whole.
+        (staged.files, reader)
     } else {
         let base = repository_root(&cwd).unwrap_or_else(|| cwd.clone());
         let mut listing =
@@ -102,15 +131,25 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
     )
 }
 
-/// The staged files under the requested paths, minus config ignores
-/// (which apply here even to named paths: pre-commit names every file).
+/// The staged side and the HEAD side of a commit in preparation.
+struct StagedChange {
+    /// The staged files under the requested paths.
+    files: Vec<SourceFile>,
+    /// HEAD's version of those files, and HEAD's files the index deletes.
+    head: Vec<SourceFile>,
+    pathspecs: Vec<String>,
+}
+
+/// The staged files under the requested paths and their HEAD versions,
+/// minus config ignores (which apply here even to named paths: pre-commit
+/// names every file).
 fn staged_files(
     git: &GitSource,
     args: &CheckArgs,
     cwd: &Path,
     settings: &Settings,
     err: &mut dyn Write,
-) -> Result<Vec<SourceFile>, String> {
+) -> Result<StagedChange, String> {
     if git.workdir().is_none() {
         return Err("--staged needs a repository with a worktree".to_owned());
     }
@@ -137,17 +176,23 @@ fn staged_files(
         }
         return Err(format!("{} unmerged path(s)", staged.unmerged.len()));
     }
-    Ok(staged
-        .files
-        .into_iter()
-        .filter(|file| !settings.ignore.is_match(&file.path))
-        .map(|file| SourceFile {
-            display: file.path,
-            origin: Origin::Blob(file.blob),
-            language: file.language,
-            blob: Some(file.blob),
-        })
-        .collect())
+    let source_files = |files: Vec<GitFile>| -> Vec<SourceFile> {
+        files
+            .into_iter()
+            .filter(|file| !settings.ignore.is_match(&file.path))
+            .map(|file| SourceFile {
+                display: file.path,
+                origin: Origin::Blob(file.blob),
+                language: file.language,
+                blob: Some(file.blob),
+            })
+            .collect()
+    };
+    Ok(StagedChange {
+        files: source_files(staged.files),
+        head: source_files(staged.head),
+        pathspecs,
+    })
 }
 
 /// Gives tracked, unmodified worktree files the blob id the index already

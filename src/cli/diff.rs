@@ -1,9 +1,7 @@
 //! `antipasta diff [REV [REV]] [--staged] [-- PATHS…]`: judges what changed.
 
-use std::cell::RefCell;
-use std::collections::HashMap;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
@@ -12,15 +10,14 @@ use super::Outcome;
 use crate::cache::Cache;
 use crate::config::Settings;
 use crate::diff::files::{pair_files, FilePair};
-use crate::diff::policy::{classify, FailOn};
-use crate::diff::{compare, FileChange, FileStatus, UnitStatus};
-use crate::gate::evaluate;
-use crate::gate::suppress::reclassify;
-use crate::model::{Baseline, FileResult};
+use crate::diff::judge::{judge, Judged, Texts};
+use crate::diff::policy::FailOn;
+use crate::diff::{FileChange, FileStatus, UnitStatus};
+use crate::model::Baseline;
 use crate::report::{render, Report, Summary};
 use crate::source::git::{matches_pathspec, GitSource};
 use crate::source::snapshot::Snapshot;
-use crate::source::{Origin, Reader, SourceFile};
+use crate::source::{Reader, SourceFile};
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {
@@ -57,83 +54,84 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
         Ok(files)
     };
     let reader = Reader::git(&git, settings.max_file_size);
-    // Rename detection, baselines and unit pairing all need file texts:
-    // each is read once.
-    let texts: RefCell<HashMap<Origin, Option<String>>> = RefCell::default();
-    let text = |file: &SourceFile| -> Option<String> {
-        if let Some(known) = texts.borrow().get(&file.origin) {
-            return known.clone();
-        }
-        let read = reader.read(file).ok().and_then(|bytes| {
-            let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
-            String::from_utf8(bytes.to_vec()).ok()
-        });
-        texts.borrow_mut().insert(file.origin.clone(), read.clone());
-        read
-    };
-    let pairs = pair_files(list(base)?, list(target)?, &text);
-
+    let texts = Texts::new(&reader);
+    let pairs = pair_files(list(base)?, list(target)?, &|file| texts.get(file));
     let cache = options.open_cache(&settings, Some(&git), err);
-    let analysed = analyse_pairs(
+    let judged = judge_pairs(
         &pairs,
         options,
         &reader,
         cache.as_ref(),
         &settings,
-        &text,
+        &texts,
         err,
     )?;
-    let comparison = compare(&pairs, analysed.old, analysed.new, &text);
+    report_change(&judged, args.fail_on, git.workdir(), options, out, err)
+}
 
-    let targets = || {
-        comparison
-            .results
-            .iter()
-            .zip(&comparison.changes)
-            .filter(|(_, change)| change.status != FileStatus::Deleted)
-            .map(|(result, _)| result)
+/// [`judge`] with the engine run as `options` configure it.
+pub(super) fn judge_pairs(
+    pairs: &[FilePair],
+    options: &AnalysisOptions,
+    reader: &Reader<'_>,
+    cache: Option<&Cache>,
+    settings: &Settings,
+    texts: &Texts<'_>,
+    err: &mut dyn Write,
+) -> Result<Judged, String> {
+    let mut analyze = |files: &[SourceFile], baselines: &[Option<Baseline>]| {
+        options.analyze(files, baselines, reader, cache, settings, err)
     };
-    let policy = |violations| {
-        classify(
-            violations,
-            &comparison.results,
-            &comparison.changes,
-            &comparison.base,
-        )
-    };
-    let (standing, suppressed) = options.set_aside(evaluate(targets(), &settings), targets());
-    let violations = policy(standing);
-    let suppressed = reclassify(suppressed, policy);
-    let unused = options.unused_suppressions(&comparison.results, &suppressed, |file, unit| {
-        changed(&comparison.changes[file], unit)
-    });
+    judge(
+        pairs,
+        &mut analyze,
+        texts,
+        settings,
+        !options.no_suppressions,
+    )
+}
+
+/// Renders a judged change and maps it to an exit code: failed when a
+/// violation fails under `fail_on`, a file could not be analysed, or (under
+/// `--fail-on any`) a marker hides nothing. `root` is what the paths are
+/// relative to.
+pub(super) fn report_change(
+    judged: &Judged,
+    fail_on: FailOn,
+    root: Option<&Path>,
+    options: &AnalysisOptions,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<Outcome, String> {
+    let changes = &judged.comparison.changes;
+    let unused = options.unused_suppressions(
+        &judged.comparison.results,
+        &judged.suppressed,
+        |file, unit| changed(&changes[file], unit),
+    );
     let unused_count = unused.as_ref().map_or(0, Vec::len);
-    let summary = Summary::of(targets(), &violations)
-        .with_run(
-            analysed.cache_hits,
-            analysed.cache_misses,
-            analysed.units_scored,
-        )
-        .with_suppressions(suppressed.len(), unused_count);
+    let summary = Summary::of(judged.targets(), &judged.violations)
+        .with_run(judged.cache_hits, judged.cache_misses, judged.units_scored)
+        .with_suppressions(judged.suppressed.len(), unused_count);
     let summary = Summary {
-        files: comparison.results.len(),
+        files: judged.comparison.results.len(),
         ..summary
     };
     options.print_counts(&summary, err);
     let report = Report {
-        results: &comparison.results,
-        changes: Some(&comparison.changes),
-        violations: &violations,
+        results: &judged.comparison.results,
+        changes: Some(&judged.comparison.changes),
+        violations: &judged.violations,
         summary,
-        fail_on: Some(args.fail_on),
-        root: git.workdir(),
-        suppressed: &suppressed,
+        fail_on: Some(fail_on),
+        root,
+        suppressed: &judged.suppressed,
         unused_suppressions: unused.as_deref(),
         show_suppressed: options.verbose,
     };
     // Unused markers are warnings, except under `--fail-on any`.
-    let failing = violations.iter().any(|v| report.fails(v))
-        || (unused_count > 0 && args.fail_on == FailOn::Any);
+    let failing = judged.violations.iter().any(|v| report.fails(v))
+        || (unused_count > 0 && fail_on == FailOn::Any);
     let rendered = render(&report, options.format, options.quiet);
     out.write_all(rendered.as_bytes())
         .map_err(|e| format!("cannot write output: {e}"))?;
@@ -158,70 +156,6 @@ fn changed(change: &FileChange, unit: Option<usize>) -> bool {
             .get(index)
             .is_some_and(|unit| matches!(unit.status, UnitStatus::Added | UnitStatus::Modified)),
     }
-}
-
-/// Both versions of every changed file, analysed, parallel to the pairs.
-struct Analysed {
-    old: Vec<Option<FileResult>>,
-    new: Vec<Option<FileResult>>,
-    cache_hits: usize,
-    cache_misses: usize,
-    units_scored: usize,
-}
-
-/// Analyses the base versions first, then the target versions with each
-/// base as its baseline: functions unchanged since the base keep their
-/// numbers instead of being scored again.
-fn analyse_pairs(
-    pairs: &[FilePair],
-    options: &AnalysisOptions,
-    reader: &Reader<'_>,
-    cache: Option<&Cache>,
-    settings: &Settings,
-    text: &dyn Fn(&SourceFile) -> Option<String>,
-    err: &mut dyn Write,
-) -> Result<Analysed, String> {
-    let old_files: Vec<SourceFile> = pairs.iter().filter_map(|p| p.old.clone()).collect();
-    let old_run = options.analyze(&old_files, &[], reader, cache, settings, err)?;
-    let mut old_analysed = old_run.results.into_iter();
-    let old: Vec<Option<FileResult>> = pairs
-        .iter()
-        .map(|pair| pair.old.as_ref().and_then(|_| old_analysed.next()))
-        .collect();
-    let (new_files, baselines): (Vec<SourceFile>, Vec<Option<Baseline>>) = pairs
-        .iter()
-        .zip(&old)
-        .filter_map(|(pair, before)| {
-            let new = pair.new.clone()?;
-            Some((new, baseline(pair.old.as_ref(), before.as_ref(), text)))
-        })
-        .unzip();
-    let new_run = options.analyze(&new_files, &baselines, reader, cache, settings, err)?;
-    let mut new_analysed = new_run.results.into_iter();
-    let new = pairs
-        .iter()
-        .map(|pair| pair.new.as_ref().and_then(|_| new_analysed.next()))
-        .collect();
-    Ok(Analysed {
-        old,
-        new,
-        cache_hits: old_run.cache_hits + new_run.cache_hits,
-        cache_misses: old_run.cache_misses + new_run.cache_misses,
-        units_scored: old_run.units_scored + new_run.units_scored,
-    })
-}
-
-/// A base version's text and functions, when it was analysed.
-fn baseline(
-    file: Option<&SourceFile>,
-    result: Option<&FileResult>,
-    text: &dyn Fn(&SourceFile) -> Option<String>,
-) -> Option<Baseline> {
-    let functions = result?.outcome.as_ref().ok()?.functions.clone();
-    Some(Baseline {
-        source: text(file?)?,
-        functions,
-    })
 }
 
 /// The base and target versions the revision arguments name.

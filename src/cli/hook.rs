@@ -12,23 +12,28 @@ use crate::source::hooks::{install_pre_commit, Installed};
 
 #[derive(Debug, Subcommand)]
 pub enum HookCommand {
-    /// Install the pre-commit hook (`antipasta check --staged`) into the
-    /// repository's hooks directory, honouring core.hooksPath.
+    /// Install the pre-commit hook (`antipasta check --staged`: what the
+    /// commit adds or makes worse fails) into the repository's hooks
+    /// directory, honouring core.hooksPath.
     Install {
         /// Replace a pre-commit hook that antipasta did not install.
         #[arg(long)]
         force: bool,
+        /// Judge every staged file whole (`check --staged --fail-on any`):
+        /// legacy violations in a touched file fail the commit too.
+        #[arg(long)]
+        strict: bool,
     },
 }
 
 pub fn run(command: &HookCommand, err: &mut dyn Write) -> Result<Outcome, String> {
-    let HookCommand::Install { force } = command;
+    let HookCommand::Install { force, strict } = command;
     let cwd =
         std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
     let dir = GitSource::discover(&cwd)
         .and_then(|git| git.hooks_dir())
         .map_err(|e| e.to_string())?;
-    let installed = install_pre_commit(&dir, *force).map_err(|e| e.to_string())?;
+    let installed = install_pre_commit(&dir, *force, *strict).map_err(|e| e.to_string())?;
     let path = dir.join("pre-commit");
     let what = match installed {
         Installed::Created => "installed",

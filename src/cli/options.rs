@@ -17,7 +17,7 @@ use crate::gate::Violation;
 use crate::model::{Baseline, FileResult};
 use crate::report::{Format, Summary};
 use crate::source::git::GitSource;
-use crate::source::walk::display_path;
+use crate::source::walk::{display_path, repository_root};
 use crate::source::{Reader, SourceFile};
 
 #[derive(Debug, Args)]
@@ -85,9 +85,12 @@ fn parse_threshold(text: &str) -> Result<(Metric, f64), String> {
 }
 
 impl AnalysisOptions {
-    /// The configuration found from `cwd` (or `--config`), with `-t` overrides.
+    /// The configuration found from `cwd` (or `--config`), with `-t`
+    /// overrides; per-path overrides match paths relative to the
+    /// repository root (else `cwd`), as results name them.
     pub fn settings(&self, cwd: &Path) -> Result<Settings, String> {
         let mut settings = settings_for(self.config.as_deref(), cwd).map_err(|e| e.to_string())?;
+        settings.set_path_root(&repository_root(cwd).unwrap_or_else(|| cwd.to_path_buf()));
         for (metric, value) in &self.thresholds {
             settings.override_threshold(*metric, *value);
         }
@@ -230,7 +233,7 @@ pub fn pathspecs(paths: &[PathBuf], cwd: &Path, git: &GitSource) -> Vec<String> 
 }
 
 /// Removes `.` and `..` components without touching the filesystem.
-fn normalize(path: &Path) -> PathBuf {
+pub(super) fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {

@@ -6,10 +6,13 @@
 //! Every file format shares one schema; unknown keys are errors that name
 //! the file, the key and (where the parser knows it) the line.
 
+pub mod gate;
 pub mod metric;
+pub mod overrides;
 pub mod size;
 mod yaml_depth;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -18,7 +21,9 @@ use serde::de::IgnoredAny;
 use serde::Deserialize;
 
 use crate::model::Language;
+use gate::{GateOptions, GateSettings};
 use metric::{Comparison, Metric, Threshold};
+use overrides::{LimitSource, OverrideEntry, Overrides};
 
 /// antipasta 1.x's default ignore patterns, plus installed packages and the
 /// JavaScript/TypeScript test-file conventions.
@@ -41,6 +46,8 @@ pub struct ConfigFile {
     pub use_gitignore: Option<bool>,
     pub cache: Option<CacheOptions>,
     pub max_file_size: Option<size::ByteSize>,
+    pub gate: Option<GateOptions>,
+    pub overrides: Option<Vec<OverrideEntry>>,
     // antipasta 1.x keys for analyses antipasta does not run: accepted, unused.
     pub profile: Option<IgnoredAny>,
     pub tree_shape: Option<IgnoredAny>,
@@ -186,8 +193,25 @@ pub struct Settings {
     pub cache: CacheSettings,
     /// Files larger than this many bytes are not read (a per-file error).
     pub max_file_size: u64,
+    /// `[gate]`: how change gates judge file-level metrics.
+    pub gate: GateSettings,
+    /// `[[overrides]]`: per-path limits on top of `thresholds`.
+    pub overrides: Overrides,
+    /// Where each language's threshold (or its absence) came from.
+    pub sources: BTreeMap<(Language, Metric), LimitSource>,
+    /// `-t METRIC=VALUE` flags, applied after every override.
+    pub command_line: Vec<(Metric, f64)>,
     /// The file the settings came from, if any.
     pub source: Option<PathBuf>,
+}
+
+/// One effective limit of a path, and where it came from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Limit {
+    pub metric: Metric,
+    /// `None`: the metric is not checked.
+    pub threshold: Option<Threshold>,
+    pub source: LimitSource,
 }
 
 /// A configuration problem, always naming the file.
@@ -220,25 +244,27 @@ impl Settings {
         };
         let defaults = file.defaults.unwrap_or_default();
         let mut thresholds = BTreeMap::new();
+        let mut sources = BTreeMap::new();
         for language in [Language::Python, Language::JavaScript, Language::TypeScript] {
             thresholds.insert(language, default_thresholds(&defaults, language));
+            for metric in Metric::ALL {
+                let source = if defaults.configures(metric) {
+                    LimitSource::Defaults
+                } else {
+                    LimitSource::BuiltIn
+                };
+                sources.insert((language, metric), source);
+            }
         }
         for entry in file.languages.unwrap_or_default() {
-            let language = match entry.name.to_ascii_lowercase().as_str() {
-                "python" => Language::Python,
-                "javascript" => Language::JavaScript,
-                "typescript" => Language::TypeScript,
-                other => {
-                    return Err(invalid(format!(
-                        "languages: unknown language '{other}' (supported: python, javascript, typescript)"
-                    )))
-                }
-            };
+            let language =
+                parse_language(&entry.name).map_err(|e| invalid(format!("languages: {e}")))?;
             let list = thresholds
                 .entry(language)
                 .or_insert_with(|| default_thresholds(&defaults, language));
             for metric in entry.metrics {
                 list.retain(|t| t.metric != metric.metric);
+                sources.insert((language, metric.metric), LimitSource::Language);
                 if metric.enabled.unwrap_or(true) {
                     list.push(Threshold {
                         metric: metric.metric,
@@ -271,6 +297,14 @@ impl Settings {
             max_age_days: cache_options.max_age_days.unwrap_or(30),
             max_size_mb: cache_options.max_size_mb.unwrap_or(256),
         };
+        let gate = file.gate.unwrap_or_default().resolve().map_err(invalid)?;
+        let overrides = match (file.overrides, &config_dir) {
+            (Some(entries), Some(dir)) => Overrides::resolve(entries, dir).map_err(invalid)?,
+            (Some(entries), None) => {
+                Overrides::resolve(entries, Path::new(".")).map_err(invalid)?
+            }
+            (None, _) => Overrides::default(),
+        };
         Ok(Settings {
             thresholds,
             ignore_patterns,
@@ -280,12 +314,26 @@ impl Settings {
             max_file_size: file
                 .max_file_size
                 .map_or(size::DEFAULT_MAX_FILE_SIZE, |size| size.0),
+            gate,
+            overrides,
+            sources,
+            command_line: Vec::new(),
             source,
         })
     }
 
     /// Applies `-t metric=value` overrides to every language.
     pub fn override_threshold(&mut self, metric: Metric, value: f64) {
+        self.command_line.retain(|(m, _)| *m != metric);
+        self.command_line.push((metric, value));
+        for source in self
+            .sources
+            .iter_mut()
+            .filter(|((_, m), _)| *m == metric)
+            .map(|(_, source)| source)
+        {
+            *source = LimitSource::CommandLine;
+        }
         for list in self.thresholds.values_mut() {
             let comparison = list
                 .iter()
@@ -301,9 +349,125 @@ impl Settings {
         }
     }
 
-    /// The thresholds for a language (empty when it has none).
+    /// The thresholds for a language (empty when it has none), before
+    /// per-path overrides.
     pub fn thresholds_for(&self, language: Language) -> &[Threshold] {
         self.thresholds.get(&language).map_or(&[], Vec::as_slice)
+    }
+
+    /// The thresholds for a file: its language's, then every matching
+    /// `[[overrides]]` entry in order, then the command line's `-t`.
+    /// `path` is relative to the root set with [`Settings::set_path_root`].
+    pub fn thresholds_at(&self, path: &str, language: Language) -> Cow<'_, [Threshold]> {
+        let base = self.thresholds_for(language);
+        let mut matching = self.overrides.matching(path, language).peekable();
+        if matching.peek().is_none() {
+            return Cow::Borrowed(base);
+        }
+        let mut list = base.to_vec();
+        for entry in matching {
+            overrides::apply(
+                &mut list,
+                &entry.changes,
+                LimitSource::Override(entry.number),
+                None,
+            );
+        }
+        self.reapply_command_line(&mut list, None);
+        Cow::Owned(list)
+    }
+
+    /// Every metric's effective limit for a file and where it came from
+    /// (`antipasta config explain`), with the numbers of the matching overrides.
+    pub fn explain(&self, path: &str, language: Language) -> (Vec<Limit>, Vec<usize>) {
+        let mut list = self.thresholds_for(language).to_vec();
+        let mut sources: Vec<(Metric, LimitSource)> = Metric::ALL
+            .iter()
+            .map(|&metric| {
+                let source = self
+                    .sources
+                    .get(&(language, metric))
+                    .copied()
+                    .unwrap_or(LimitSource::BuiltIn);
+                (metric, source)
+            })
+            .collect();
+        let mut matched = Vec::new();
+        for entry in self.overrides.matching(path, language) {
+            matched.push(entry.number);
+            let source = LimitSource::Override(entry.number);
+            overrides::apply(&mut list, &entry.changes, source, Some(&mut sources));
+        }
+        self.reapply_command_line(&mut list, Some(&mut sources));
+        let limits = Metric::ALL
+            .iter()
+            .map(|&metric| Limit {
+                metric,
+                threshold: list.iter().find(|t| t.metric == metric).copied(),
+                source: sources
+                    .iter()
+                    .find(|(m, _)| *m == metric)
+                    .map_or(LimitSource::BuiltIn, |(_, source)| *source),
+            })
+            .collect();
+        (limits, matched)
+    }
+
+    /// Sets the directory the paths given to [`Settings::thresholds_at`]
+    /// are relative to (the repository root, else the current directory).
+    pub fn set_path_root(&mut self, root: &Path) {
+        self.overrides.set_root(root);
+    }
+
+    /// `-t` beats every override: re-applied after them, keeping the comparison.
+    fn reapply_command_line(
+        &self,
+        list: &mut Vec<Threshold>,
+        sources: Option<&mut Vec<(Metric, LimitSource)>>,
+    ) {
+        let changes: Vec<overrides::Change> = self
+            .command_line
+            .iter()
+            .map(|&(metric, value)| {
+                let comparison = list
+                    .iter()
+                    .find(|t| t.metric == metric)
+                    .map_or(metric.default_comparison(), |t| t.comparison);
+                overrides::Change::Set(Threshold {
+                    metric,
+                    comparison,
+                    value,
+                })
+            })
+            .collect();
+        overrides::apply(list, &changes, LimitSource::CommandLine, sources);
+    }
+}
+
+/// A language name as configs write it.
+pub(crate) fn parse_language(name: &str) -> Result<Language, String> {
+    match name.to_ascii_lowercase().as_str() {
+        "python" => Ok(Language::Python),
+        "javascript" => Ok(Language::JavaScript),
+        "typescript" => Ok(Language::TypeScript),
+        other => Err(format!(
+            "unknown language '{other}' (supported: python, javascript, typescript)"
+        )),
+    }
+}
+
+impl Defaults {
+    /// Whether `[defaults]` sets this metric's threshold.
+    fn configures(&self, metric: Metric) -> bool {
+        match metric {
+            Metric::CyclomaticComplexity => self.max_cyclomatic_complexity.is_some(),
+            Metric::CognitiveComplexity => self.max_cognitive_complexity.is_some(),
+            Metric::MaintainabilityIndex => self.min_maintainability_index.is_some(),
+            Metric::HalsteadVolume => self.max_halstead_volume.is_some(),
+            Metric::HalsteadDifficulty => self.max_halstead_difficulty.is_some(),
+            Metric::HalsteadEffort => self.max_halstead_effort.is_some(),
+            _ => false,
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 //! status, so the gate can tell new and worsened violations from inherited ones.
 
 pub mod files;
+pub mod judge;
 pub mod policy;
 pub mod units;
 
@@ -49,6 +50,9 @@ pub enum FileStatus {
     /// Moved (with or without edits); the old path is in [`FileChange::old_path`].
     Renamed,
     Deleted,
+    /// The same on both sides, but named for an audit (`check --staged
+    /// FILE` on a file the commit does not change): judged whole.
+    Unchanged,
 }
 
 impl FileStatus {
@@ -59,6 +63,7 @@ impl FileStatus {
             FileStatus::Modified => "modified",
             FileStatus::Renamed => "renamed",
             FileStatus::Deleted => "deleted",
+            FileStatus::Unchanged => "unchanged",
         }
     }
 }
@@ -107,6 +112,18 @@ pub fn compare(
         };
         let old_functions = functions(old.as_ref());
         let change = match &new {
+            Some(result) if pair.status == FileStatus::Unchanged => FileChange {
+                status: pair.status,
+                old_path,
+                functions: functions(Some(result))
+                    .iter()
+                    .map(|unit| UnitChange {
+                        status: UnitStatus::Unchanged,
+                        before: Some(unit.clone()),
+                    })
+                    .collect(),
+                removed_functions: Vec::new(),
+            },
             None => FileChange {
                 status: pair.status,
                 old_path,

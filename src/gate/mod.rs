@@ -20,6 +20,9 @@ pub struct Violation {
     pub comparison: Comparison,
     /// Diff mode: how the violation relates to the base version.
     pub change: Option<ViolationChange>,
+    /// Diff mode: the value in the base version (of the paired function,
+    /// or of the file for a file metric), when there was one.
+    pub before: Option<f64>,
 }
 
 /// How a violation found by `diff` relates to the base version.
@@ -70,7 +73,9 @@ pub fn format_value(value: f64) -> String {
     }
 }
 
-/// Every violation in the results, ordered by path, then line, then metric.
+/// Every violation in the results, ordered by path, then line, then
+/// metric. Each file is judged by the thresholds of its path and language
+/// (per-path `[[overrides]]` included).
 pub fn evaluate<'r>(
     results: impl IntoIterator<Item = &'r FileResult>,
     settings: &Settings,
@@ -80,7 +85,7 @@ pub fn evaluate<'r>(
         let Ok(analysis) = &result.outcome else {
             continue;
         };
-        for threshold in settings.thresholds_for(result.language) {
+        for threshold in settings.thresholds_at(&result.path, result.language).iter() {
             match threshold.metric.scope() {
                 Scope::File => {
                     if let Some(value) = file_value(&analysis.metrics, threshold.metric) {
@@ -133,6 +138,7 @@ fn check(
             threshold: threshold.value,
             comparison: threshold.comparison,
             change: None,
+            before: None,
         });
     }
 }

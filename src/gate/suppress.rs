@@ -258,6 +258,7 @@ mod tests {
             threshold: 1.0,
             comparison: Comparison::Le,
             change: None,
+            before: None,
         }
     }
 

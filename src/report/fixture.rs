@@ -105,6 +105,7 @@ pub fn violation(
         threshold: 10.0,
         comparison: Comparison::Le,
         change,
+        before: None,
     }
 }
 
@@ -136,6 +137,7 @@ pub fn check() -> Fixture {
             threshold: 50.0,
             comparison: Comparison::Ge,
             change: None,
+            before: None,
         },
         violation("pkg/a.py", &parse, None),
         violation(odd_path, &odd, None),

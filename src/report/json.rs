@@ -257,5 +257,6 @@ fn violation(v: &Violation) -> wire::Violation<'_> {
         comparison: v.comparison.symbol(),
         message: v.message(),
         change: v.change.map(|c| c.name()),
+        before: v.before,
     }
 }

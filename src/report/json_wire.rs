@@ -150,6 +150,9 @@ pub struct Violation<'a> {
     /// `diff` only: new, worsened or existing.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub change: Option<&'static str>,
+    /// `diff` only: the value in the base version, when there was one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub before: Option<f64>,
 }
 
 /// One exempted metric of a function or file, and the marker exempting it.

@@ -53,16 +53,26 @@ pub fn render(report: &Report, quiet: bool) -> String {
             visible(&err.to_string())
         ));
     }
+    let mut existing_not_listed = 0;
     for v in report.violations {
+        if quiet && v.change == Some(ViolationChange::Existing) && !report.fails(v) {
+            // Quiet: what was already there is only counted.
+            existing_not_listed += 1;
+            continue;
+        }
         let subject = v
             .function
             .as_ref()
             .map(|name| format!(" in {}", visible(name)))
             .unwrap_or_default();
-        let change = match v.change {
-            Some(ViolationChange::Existing) => format!(" {DIM}[existing]{DIM:#}"),
-            Some(change) => format!(" {METRIC}[{}]{METRIC:#}", change.name()),
-            None => String::new(),
+        let change = match (v.change, v.before) {
+            (Some(ViolationChange::Existing), _) => format!(" {DIM}[existing]{DIM:#}"),
+            (Some(ViolationChange::Worsened), Some(before)) => format!(
+                " {METRIC}[worsened from {}]{METRIC:#}",
+                format_value(before)
+            ),
+            (Some(change), _) => format!(" {METRIC}[{}]{METRIC:#}", change.name()),
+            (None, _) => String::new(),
         };
         out.push_str(&format!(
             "{PATH}{}{PATH:#}:{}:{}: {METRIC}{}{METRIC:#} {} {DIM}(limit {} {}){DIM:#}{subject}{change}\n",
@@ -81,13 +91,24 @@ pub fn render(report: &Report, quiet: bool) -> String {
     for unused in report.unused_suppressions.unwrap_or_default() {
         out.push_str(&format!(
             "{PATH}{}{PATH:#}:{}: {NOTE}warning{NOTE:#}: {}\n",
-            unused.path,
+            line_start_path(&unused.path),
             unused.suppression.line,
-            unused.message()
+            visible(&unused.message())
+        ));
+    }
+    if existing_not_listed > 0 {
+        let plural = if existing_not_listed == 1 { "" } else { "s" };
+        out.push_str(&format!(
+            "{DIM}{existing_not_listed} existing violation{plural} in changed code, not failing (listed without -q){DIM:#}\n"
         ));
     }
     if !quiet {
-        out.push_str(&summary_line(report.summary, report.changes.is_some()));
+        let failing = report.violations.iter().filter(|v| report.fails(v)).count();
+        out.push_str(&summary_line(
+            report.summary,
+            report.changes.is_some(),
+            failing,
+        ));
     }
     out
 }
@@ -129,6 +150,7 @@ fn suppressed_lines(out: &mut String, report: &Report) {
 fn file_changes(out: &mut String, result: &FileResult, change: &FileChange) {
     let heading = match (&change.old_path, change.status) {
         (Some(old), FileStatus::Renamed) => format!("renamed from {}", visible(old)),
+        (_, FileStatus::Unchanged) => "unchanged by this change: judged whole".to_owned(),
         _ => change.status.name().to_owned(),
     };
     out.push_str(&format!(
@@ -197,15 +219,19 @@ fn deltas(after: &FunctionUnit, before: Option<&FunctionUnit>) -> String {
         .join(", ")
 }
 
-fn summary_line(s: Summary, diff: bool) -> String {
+fn summary_line(s: Summary, diff: bool, failing: usize) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    let verdict = if s.violations == 0 && s.errors == 0 && s.unused_suppressions == 0 {
+    let verdict = if failing == 0 && s.errors == 0 && s.unused_suppressions == 0 {
         "All checks passed"
     } else {
         "Found problems"
     };
     let scope = if diff { "changed " } else { "" };
     let mut violations = plural(s.violations, "violation");
+    // In diff mode, violations the policy lets pass are counted apart.
+    if failing < s.violations {
+        violations.push_str(&format!(" ({failing} failing)"));
+    }
     if s.suppressed > 0 {
         violations.push_str(&format!(" ({} suppressed)", s.suppressed));
     }

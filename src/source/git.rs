@@ -87,6 +87,10 @@ pub struct Staged {
     /// The pathspecs that name no index entry at all (neither a file nor a
     /// directory holding one).
     pub unmatched: Vec<String>,
+    /// [`GitSource::staged`] only: HEAD's version of each listed file that
+    /// HEAD has, and of every analysable file HEAD has and the index no
+    /// longer does (deleted, or renamed: whatever the pathspecs), sorted.
+    pub head: Vec<GitFile>,
 }
 
 /// An opened repository, shareable across analysis threads.
@@ -149,13 +153,29 @@ impl GitSource {
     /// prefixes) when any are given. A file a pathspec names exactly is
     /// listed as staged even when it equals HEAD (`pre-commit run
     /// --all-files` names every file). Deletions, intent-to-add entries,
-    /// symlinks and submodules are skipped.
+    /// symlinks and submodules are skipped. [`Staged::head`] holds the
+    /// HEAD side of the change.
     pub fn staged(&self, pathspecs: &[String]) -> Result<Staged, GitError> {
         let repo = self.repo.to_thread_local();
         let index = open_index(&repo)?;
         let head = HeadComparison::new(&repo, index.tree())?;
         let mut staged = index_listing(&index);
         staged.unmatched = unmatched_pathspecs(&index, pathspecs);
+        let in_index: std::collections::HashSet<&str> =
+            staged.files.iter().map(|file| file.path.as_str()).collect();
+        let mut head_files: Vec<GitFile> = head
+            .blobs
+            .iter()
+            .filter(|(path, _)| !in_index.contains(path.as_str()))
+            .filter_map(|(path, blob)| {
+                let language = Language::from_path(Path::new(path))?;
+                Some(GitFile {
+                    path: path.clone(),
+                    blob: *blob,
+                    language,
+                })
+            })
+            .collect();
         staged
             .unmerged
             .retain(|path| matches_pathspec(path, pathspecs));
@@ -163,6 +183,14 @@ impl GitSource {
             pathspecs.contains(&file.path)
                 || (matches_pathspec(&file.path, pathspecs) && head.differs(&file.path, file.blob))
         });
+        head_files.extend(staged.files.iter().filter_map(|file| {
+            Some(GitFile {
+                blob: head.blob_at(&file.path, file.blob)?,
+                ..file.clone()
+            })
+        }));
+        head_files.sort();
+        staged.head = head_files;
         Ok(staged)
     }
 
@@ -614,13 +642,23 @@ impl HeadComparison {
 
     /// Whether the staged `blob` at `path` differs from HEAD's.
     fn differs(&self, path: &str, blob: ObjectId) -> bool {
+        self.blob_at(path, blob) != Some(blob)
+    }
+
+    /// HEAD's blob at `path`, where the index has `staged` (HEAD's, when
+    /// `path` lies in a directory known unchanged).
+    fn blob_at(&self, path: &str, staged: ObjectId) -> Option<ObjectId> {
         let in_unchanged_dir = self.unchanged.iter().any(|dir| {
             dir.is_empty()
                 || path
                     .strip_prefix(dir.as_str())
                     .is_some_and(|rest| rest.starts_with('/'))
         });
-        !in_unchanged_dir && self.blobs.get(path) != Some(&blob)
+        if in_unchanged_dir {
+            Some(staged)
+        } else {
+            self.blobs.get(path).copied()
+        }
     }
 }
 

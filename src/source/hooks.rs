@@ -14,6 +14,21 @@ use std::path::{Path, PathBuf};
 /// The pre-commit hook script, the very bytes of `hooks/pre-commit`.
 pub const PRE_COMMIT: &str = include_str!("../../hooks/pre-commit");
 
+/// The line of [`PRE_COMMIT`] that runs the change gate, and the strict
+/// hook's version of it (every staged file judged whole).
+const CHANGE_GATE: &str = "\nexec antipasta check --staged\n";
+const STRICT_GATE: &str = "\nexec antipasta check --staged --fail-on any\n";
+
+/// The hook script to install: [`PRE_COMMIT`], or with `strict` its
+/// whole-file variant.
+pub fn pre_commit_script(strict: bool) -> String {
+    if strict {
+        PRE_COMMIT.replacen(CHANGE_GATE, STRICT_GATE, 1)
+    } else {
+        PRE_COMMIT.to_owned()
+    }
+}
+
 /// The line by which antipasta recognises a hook it installed itself.
 pub const MARKER: &str =
     "# antipasta-hook: installed by `antipasta hook install`, which may replace this file.";
@@ -53,22 +68,28 @@ pub enum Installed {
     Replaced,
 }
 
-/// Writes antipasta's pre-commit hook into `hooks_dir` (created if missing),
-/// executable. A hook without [`MARKER`] is left alone unless `force`; so is
-/// a symbolic link at the hook's path, which `force` replaces by the hook
-/// itself (the link is renamed over, its target never touched).
+/// Writes antipasta's pre-commit hook ([`pre_commit_script`]) into
+/// `hooks_dir` (created if missing), executable. A hook without [`MARKER`]
+/// is left alone unless `force`; so is a symbolic link at the hook's path,
+/// which `force` replaces by the hook itself (the link is renamed over, its
+/// target never touched).
 ///
 /// The script is written to a fresh file of random name in `hooks_dir`,
 /// created exclusively (a symbolic link planted at any name is never
 /// followed), made executable through its open handle and renamed over the
 /// hook, so git never runs half a script.
-pub fn install_pre_commit(hooks_dir: &Path, force: bool) -> Result<Installed, HookError> {
+pub fn install_pre_commit(
+    hooks_dir: &Path,
+    force: bool,
+    strict: bool,
+) -> Result<Installed, HookError> {
     let path = hooks_dir.join("pre-commit");
+    let script = pre_commit_script(strict);
     let installed = match existing_hook(&path)? {
         Existing::Missing => Installed::Created,
         Existing::Symlink { .. } if force => Installed::Replaced,
         Existing::Symlink { target } => return Err(HookError::Symlink { path, target }),
-        Existing::File(existing) if existing == PRE_COMMIT.as_bytes() => {
+        Existing::File(existing) if existing == script.as_bytes() => {
             return Ok(Installed::Unchanged)
         }
         Existing::File(existing) if is_ours(&existing) => Installed::Updated,
@@ -90,7 +111,7 @@ pub fn install_pre_commit(hooks_dir: &Path, force: bool) -> Result<Installed, Ho
         .map_err(io_error(hooks_dir, "create a temporary file in"))?;
     let written = temporary.path().to_owned();
     temporary
-        .write_all(PRE_COMMIT.as_bytes())
+        .write_all(script.as_bytes())
         .and_then(|()| make_executable(temporary.as_file()))
         .and_then(|()| temporary.as_file().sync_all())
         .map_err(io_error(&written, "write"))?;
@@ -164,6 +185,16 @@ mod tests {
     fn the_embedded_script_carries_the_marker() {
         assert!(is_ours(PRE_COMMIT.as_bytes()));
         assert!(PRE_COMMIT.starts_with("#!/bin/sh\n"));
+    }
+
+    #[test]
+    fn the_strict_script_judges_whole_files() {
+        assert_eq!(PRE_COMMIT.matches(CHANGE_GATE).count(), 1);
+        let strict = pre_commit_script(true);
+        assert!(strict.contains(STRICT_GATE), "{strict}");
+        assert!(!strict.contains(CHANGE_GATE), "{strict}");
+        assert!(is_ours(strict.as_bytes()));
+        assert_eq!(pre_commit_script(false), PRE_COMMIT);
     }
 
     #[test]

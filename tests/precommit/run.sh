@@ -210,9 +210,10 @@ git -C "$repo" reset -q --hard HEAD~1
 printf 'def helper(a):\n    return a\n' >"$repo/d.py"
 printf '\n\ndef more(b):\n    return b\n' >>"$repo/legacy.py"
 git -C "$repo" add d.py legacy.py
-check "the commit hook judges whole files: touching legacy.py is refused" \
-    sh -c "! (cd '$repo' && git commit -qm touch >/dev/null 2>&1)"
-git -C "$repo" commit -q --no-verify -m "touch legacy.py, add d.py"
+# The commit hook judges the change: touching legacy.py without making
+# `legacy` worse passes (the gate's cases are further down).
+check "the commit hook judges the change: touching legacy.py (legacy untouched) commits" \
+    commit "touch legacy.py, add d.py"
 check "a push adding no new or worse violation is let through" run git push origin main
 check "  and reaches the remote" test "$(remote_head main)" = "$(git -C "$repo" rev-parse HEAD)"
 
@@ -235,5 +236,103 @@ if run git push origin feature; then fail "a new branch adding a violation is re
 fi
 check "  and the branch is not on the remote" test "$(remote_head feature)" = none
 
+echo "== pre-commit hook: antipasta judges the change (a legacy codebase)"
+gate=$scratch/gate
+git init -q -b main "$gate"
+cat >"$gate/.pre-commit-config.yaml" <<EOF
+repos:
+  - repo: $root
+    rev: $rev
+    hooks:
+      - id: antipasta
+      - id: antipasta-strict
+        stages: [manual]
+EOF
+# legacy.py: `legacy` (cyclomatic complexity 12, over the limit of 10) and
+# thirty arithmetic functions that keep the file's maintainability index
+# (about 21) under its limit of 50. Arguments: legacy's branches, the
+# step_N to edit (-1: none), text to append.
+legacy_py() {
+    python3 -c '
+import sys
+branches, edited, extra = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+out = ["def legacy(x):"]
+for i in range(branches):
+    out += ["    if x == %d:" % i, "        return %d" % i]
+out += ["    return -1", "", ""]
+for i in range(30):
+    tail = " + 1" if i == edited else ""
+    out += ["def step_%d(a, b, c):" % i,
+            "    total = a * %d + b * c - (a - b) / (c + %d)" % (i, i + 1),
+            "    return total %% %d + a ** 2 - b // (c or 1)%s" % (i + 7, tail), "", ""]
+sys.stdout.write("\n".join(out) + extra)
+' "$@"
+}
+small='
+
+def helper(a):
+    return a
+'
+fresh="
+
+$(busy_py fresh)
+"
+legacy_py 11 -1 '' >"$gate/legacy.py"
+git -C "$gate" add .pre-commit-config.yaml legacy.py
+git -C "$gate" commit -q --no-verify -m legacy
+(cd "$gate" && "$pre_commit" install >/dev/null)
+gate_commits() { git -C "$gate" rev-list --count HEAD; }
+# stage LEGACY_PY-ARGUMENTS...: writes legacy.py and stages it.
+stage() {
+    legacy_py "$@" >"$gate/legacy.py"
+    git -C "$gate" add legacy.py
+}
+gate_run() { (cd "$gate" && "$@") >"$scratch/out" 2>&1; }
+
+stage 11 3 ''
+check "(a) a commit editing another function of the legacy file passes" \
+    gate_run git commit -qm "edit step_3"
+check "  and the commit is there" test "$(gate_commits)" = 2
+
+stage 12 3 ''
+if gate_run git commit -qm "worse legacy"; then
+    fail "(b) a commit making the legacy function worse fails"
+else
+    check "(b) a commit making the legacy function worse fails, naming it with old and new value" \
+        output_has "legacy.py:1:1: cyclomatic_complexity 13 (limit <= 10) in legacy [worsened from 12]"
+fi
+check "  and nothing was committed" test "$(gate_commits)" = 2
+
+stage 11 3 "$fresh"
+if gate_run git commit -qm "new busy function"; then
+    fail "(c) a commit adding a new over-limit function fails"
+else
+    check "(c) a commit adding a new over-limit function fails, naming it as new" \
+        output_has "cyclomatic_complexity 12 (limit <= 10) in fresh [new]"
+fi
+check "  and nothing was committed" test "$(gate_commits)" = 2
+
+stage 11 3 "$small"
+check "(d) a commit adding a small function to the low-MI file passes" \
+    gate_run git commit -qm "small helper"
+check "  and the commit is there" test "$(gate_commits)" = 3
+
+if gate_run "$pre_commit" run antipasta --all-files; then
+    fail "(e) pre-commit run --all-files reports the legacy violations and fails"
+else
+    check "(e) pre-commit run --all-files reports the legacy violations and fails" \
+        output_has "legacy.py:1:1: cyclomatic_complexity 12 (limit <= 10) in legacy"
+    check "  judged whole, file-level ones included" output_has "maintainability_index"
+fi
+
+stage 11 5 "$small"
+if gate_run "$pre_commit" run antipasta-strict --hook-stage manual; then
+    fail "(f) the strict hook fails on an edit of another function (a)"
+else
+    check "(f) the strict hook fails on an edit of another function (a), naming the legacy one" \
+        output_has "legacy.py:1:1: cyclomatic_complexity 12 (limit <= 10) in legacy"
+fi
+check "  while the change gate passes the same staged change" \
+    gate_run "$pre_commit" run antipasta
 echo "precommit: $passed passed, $failed failed"
 test "$failed" -eq 0
