@@ -81,7 +81,7 @@ set -- "$wheels"/antipasta-"$version"-*.whl
 check "one wheel, named for Cargo.toml's version $version" test "$#" -eq 1 -a -f "$1"
 wheel=$1
 echo "   $(basename "$wheel"): $(($(wc -c <"$wheel") / 1024)) KiB"
-"$venv/bin/python" - "$wheel" "$version" >"$scratch/out" 2>&1 <<'EOF' && ok "the wheel holds the binary as a script and its metadata, nothing else" || fail "the wheel holds the binary as a script and its metadata, nothing else"
+cat >"$scratch/inspect.py" <<'EOF'
 import sys, zipfile
 wheel, version = sys.argv[1], sys.argv[2]
 names = sorted(zipfile.ZipFile(wheel).namelist())
@@ -94,6 +94,8 @@ assert all(n.startswith((info, data)) for n in names), names
 metadata = zipfile.ZipFile(wheel).read(info + "METADATA").decode()
 assert "Name: antipasta\n" in metadata and f"Version: {version}\n" in metadata, metadata
 EOF
+inspect_wheel() { "$venv/bin/python" "$scratch/inspect.py" "$wheel" "$version" >"$scratch/out" 2>&1; }
+check "the wheel holds the binary as a script and its metadata, nothing else" inspect_wheel
 
 echo "== pip install into a fresh virtual environment (no index)"
 python3 -m venv "$scratch/env"
