@@ -72,6 +72,6 @@ actionlint -no-color -oneline .github/workflows/*.yml || status=1
 echo "== actionlint: action.yml's steps (as target/packaging/action-as-workflow.yml)"
 actionlint -no-color -oneline "$work/action-as-workflow.yml" || status=1
 echo "== shellcheck $(shellcheck --version | sed -n 's/^version: //p'): the action's and the packaging's scripts"
-shellcheck hooks/github-action.sh packaging/*.sh packaging/pre-commit-mirror/*.sh || status=1
+shellcheck hooks/github-action.sh packaging/*.sh packaging/pre-commit-mirror/*.sh bench/build.sh || status=1
 if [ "$status" -eq 0 ]; then echo "workflow lint: clean"; fi
 exit "$status"
