@@ -3,6 +3,8 @@
 //! temporary repository that has a base branch and a pull-request branch.
 //! The install step is run against a fake release served on the loopback
 //! interface, with `cargo` replaced by a stub that records its arguments.
+//! The steps are bash scripts for Linux and macOS runners: Unix only.
+#![cfg(unix)]
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
