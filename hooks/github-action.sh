@@ -99,8 +99,15 @@ plan() {
         else
             # A branch (or a tag that is not a release number): the commit it
             # names now, so the cache never serves an older build of it.
-            commit="$(git ls-remote "$(git_url)" "refs/heads/$version" "refs/tags/$version^{}" "refs/tags/$version" | awk 'NR == 1 { print $1 }')" ||
+            # A branch first; an annotated tag by the commit it points to.
+            local refs
+            refs="$(git ls-remote "$(git_url)" "refs/heads/$version" "refs/tags/$version*")" ||
                 die "cannot list the refs of $(git_url)"
+            commit="$(awk -v ref="$version" '
+                $2 == "refs/heads/" ref { branch = $1 }
+                $2 == "refs/tags/" ref "^{}" { peeled = $1 }
+                $2 == "refs/tags/" ref { tag = $1 }
+                END { print branch ? branch : peeled ? peeled : tag }' <<<"$refs")"
             [[ -n "$commit" ]] || die "$(git_url) has no branch or tag '$version'"
         fi
         tag="$version"

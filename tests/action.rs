@@ -688,6 +688,30 @@ fn a_branch_version_is_built_at_its_current_commit_never_from_a_stale_cache() {
     assert_eq!(runner.outputs["plan"]["key"], format!("commit-{second}"));
     assert_eq!(cargo_calls(&calls), [build(&first), build(&second)]);
 
+    // An annotated tag that is not a release number: the commit it points
+    // to, not the tag object.
+    git(
+        origin.path(),
+        &["tag", "-a", "nightly", "-m", "nightly", &first],
+    );
+    let (mut runner, temp, calls) = installer("nightly", &url);
+    runner.env.push((
+        "ANTIPASTA_GIT_URL".to_owned(),
+        origin.path().display().to_string(),
+    ));
+    let (ran, _) = install(&mut runner, temp.path());
+    assert_eq!(ran.status, Some(0), "{}", ran.stderr);
+    assert_eq!(runner.outputs["plan"]["key"], format!("commit-{first}"));
+    let root = temp.path().join("antipasta-install");
+    assert_eq!(
+        cargo_calls(&calls),
+        [format!(
+            "install --locked --force --root {} --git {} --rev {first}",
+            root.display(),
+            origin.path().display()
+        )]
+    );
+
     let (mut runner, temp, _) = installer("no-such-branch", &url);
     runner.env.push((
         "ANTIPASTA_GIT_URL".to_owned(),
