@@ -5,7 +5,7 @@ use rayon::prelude::*;
 use crate::cache::{Cache, CacheKey};
 use crate::lang::{self, javascript, python};
 use crate::model::{AnalysisError, Baseline, FileResult, Language, Scored};
-use crate::source::{Reader, SourceFile};
+use crate::source::{ReadError, Reader, SourceFile};
 
 /// Stack size of analysis threads: the visitors recurse over syntax trees
 /// bounded by `python::MAX_TREE_DEPTH` and `javascript::MAX_TREE_DEPTH`.
@@ -109,7 +109,17 @@ fn analyze_file(
     // A known blob id (staged blob, clean tracked file) is looked up before reading anything.
     let known = file.blob.map(|id| id.to_string());
     let mut known_lookup_failure = None;
+    let unreadable = |err: ReadError| {
+        let outcome = Err(AnalysisError::Read {
+            message: err.to_string(),
+        });
+        (result(String::new(), outcome), Lookup::NotCached, 0)
+    };
     if let (Some(cache), Some(id)) = (cache, &known) {
+        // A file over the size limit is an error whether or not it is cached.
+        if let Err(err) = reader.check_size(file) {
+            return unreadable(err);
+        }
         match cache.get(&CacheKey::new(id, grammar)) {
             Ok(Some(outcome)) => return (result(id.clone(), outcome), Lookup::Hit, 0),
             Ok(None) => {}
@@ -118,10 +128,7 @@ fn analyze_file(
     }
     let bytes = match reader.read(file) {
         Ok(bytes) => bytes,
-        Err(message) => {
-            let outcome = Err(AnalysisError::Read { message });
-            return (result(String::new(), outcome), Lookup::NotCached, 0);
-        }
+        Err(err) => return unreadable(err),
     };
     let blob_id = blob_id(&bytes);
     let analyse = |blob_id: String, lookup: Lookup| {
@@ -203,7 +210,5 @@ fn decode(bytes: &[u8]) -> Result<&str, AnalysisError> {
         return Err(AnalysisError::Binary);
     }
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    std::str::from_utf8(bytes).map_err(|err| AnalysisError::NotUtf8 {
-        offset: err.valid_up_to(),
-    })
+    std::str::from_utf8(bytes).map_err(|err| AnalysisError::not_utf8(bytes, err.valid_up_to()))
 }

@@ -81,25 +81,31 @@ pub struct Span {
     pub column: u32,
 }
 
-impl Span {
-    /// Lines `start_line..=end_line` of `source`, newlines included: the
+/// A text with the offset of each of its lines, so that the lines of many
+/// spans are cut out of one file in time linear in the file.
+#[derive(Debug, Clone)]
+pub struct Lines<'s> {
+    source: &'s str,
+    /// Byte offset of each line's start (`\n`-separated lines).
+    starts: Vec<usize>,
+}
+
+impl<'s> Lines<'s> {
+    pub fn new(source: &'s str) -> Lines<'s> {
+        let starts = std::iter::once(0)
+            .chain(source.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Lines { source, starts }
+    }
+
+    /// Lines `start_line..=end_line` of the text, newlines included: the
     /// unit's text, compared to tell an unchanged unit from an edited one.
-    pub fn lines<'s>(&self, source: &'s str) -> &'s str {
-        let first = self.start_line.max(1) as usize - 1;
-        let last = (self.end_line as usize).max(first + 1);
-        let mut start = source.len();
-        let mut end = source.len();
-        let line_starts = std::iter::once(0).chain(source.match_indices('\n').map(|(i, _)| i + 1));
-        for (index, offset) in line_starts.enumerate() {
-            if index == first {
-                start = offset;
-            }
-            if index == last {
-                end = offset;
-                break;
-            }
-        }
-        &source[start.min(end)..end]
+    pub fn of(&self, span: &Span) -> &'s str {
+        let first = span.start_line.max(1) as usize - 1;
+        let last = (span.end_line as usize).max(first + 1);
+        let offset = |line: usize| self.starts.get(line).copied().unwrap_or(self.source.len());
+        let (start, end) = (offset(first), offset(last));
+        &self.source[start.min(end)..end]
     }
 }
 
@@ -172,7 +178,14 @@ pub enum AnalysisError {
         column: u32,
     },
     #[error("not valid UTF-8 (byte offset {offset})")]
-    NotUtf8 { offset: usize },
+    NotUtf8 {
+        /// Of the first invalid byte, from the start of the text.
+        offset: usize,
+        /// 1-based line of that byte, and 1-based column in characters
+        /// (the valid text before it on its line, plus one).
+        line: u32,
+        column: u32,
+    },
     #[error("binary file (contains a NUL byte)")]
     Binary,
     #[error("nesting too deep: syntax tree depth exceeds {limit}")]
@@ -191,10 +204,33 @@ impl AnalysisError {
         !matches!(self, AnalysisError::Minified { .. })
     }
 
+    /// Invalid UTF-8 in `text`, whose first `valid_up_to` bytes are valid
+    /// (as [`std::str::Utf8Error::valid_up_to`] says), located by line and column.
+    pub fn not_utf8(text: &[u8], valid_up_to: usize) -> AnalysisError {
+        let valid = &text[..valid_up_to.min(text.len())];
+        let line_start = valid
+            .iter()
+            .rposition(|&byte| byte == b'\n')
+            .map_or(0, |newline| newline + 1);
+        let line = valid.iter().filter(|&&byte| byte == b'\n').count() + 1;
+        // Valid UTF-8 by construction: count characters by their first bytes.
+        let column = valid[line_start..]
+            .iter()
+            .filter(|&&byte| byte & 0xc0 != 0x80)
+            .count()
+            + 1;
+        AnalysisError::NotUtf8 {
+            offset: valid_up_to,
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+            column: u32::try_from(column).unwrap_or(u32::MAX),
+        }
+    }
+
     /// The 1-based position the error points at, when it has one.
     pub fn position(&self) -> Option<(u32, u32)> {
         match self {
-            AnalysisError::Syntax { line, column, .. } => Some((*line, *column)),
+            AnalysisError::Syntax { line, column, .. }
+            | AnalysisError::NotUtf8 { line, column, .. } => Some((*line, *column)),
             _ => None,
         }
     }
@@ -209,4 +245,26 @@ pub struct FileResult {
     /// Git blob id (hex) of the analysed bytes.
     pub blob_id: String,
     pub outcome: Result<Analysis, AnalysisError>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_utf8_is_located_by_line_and_character_column() {
+        // "été = '" is 7 characters in 9 bytes; 0xff follows.
+        let text = b"a = 1\nb = 2\n\xc3\xa9t\xc3\xa9 = '\xff'\n";
+        let error = AnalysisError::not_utf8(text, 21);
+        assert_eq!(
+            error,
+            AnalysisError::NotUtf8 {
+                offset: 21,
+                line: 3,
+                column: 8
+            }
+        );
+        assert_eq!(error.position(), Some((3, 8)));
+        assert_eq!(AnalysisError::not_utf8(b"\xff", 0).position(), Some((1, 1)));
+    }
 }

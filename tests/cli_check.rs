@@ -5,6 +5,9 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+mod common;
+use common::git;
+
 fn antipasta(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_antipasta"))
         .args(args)
@@ -188,8 +191,13 @@ fn deep_nesting_and_huge_files_finish_without_crashing() {
     );
     let mut huge = String::new();
     let mut index = 0;
-    while huge.len() < 10 * 1024 * 1024 {
-        huge.push_str(&format!("def f{index}(a, b):\n    if a and b:\n        return a + b\n    return [x for x in a if x]\n\n"));
+    // As large as the default max_file_size (10 MB) lets a file be.
+    loop {
+        let function = format!("def f{index}(a, b):\n    if a and b:\n        return a + b\n    return [x for x in a if x]\n\n");
+        if huge.len() + function.len() > 10 * 1024 * 1024 {
+            break;
+        }
+        huge.push_str(&function);
         index += 1;
     }
     write(dir.path(), "huge.py", huge);
@@ -307,5 +315,518 @@ fn usage_errors_exit_2() {
             .status
             .code(),
         Some(2)
+    );
+}
+
+/// A function with cyclomatic complexity 12, named `name`, in JavaScript
+/// source: `name` is spliced into a class as a computed method name.
+fn busy_js_method(name: &str) -> String {
+    let body: String = (0..11)
+        .map(|i| format!("    if (x === {i}) return {i};\n"))
+        .collect();
+    format!("  [{name}](x) {{\n{body}    return -1;\n  }}\n")
+}
+
+/// A Python function with cyclomatic complexity 12.
+fn busy_python() -> String {
+    let body: String = (0..11)
+        .map(|i| format!("    if x == {i}:\n        return {i}\n"))
+        .collect();
+    format!("def f(x):\n{body}    return 0\n")
+}
+
+#[cfg(unix)]
+#[test]
+fn untrusted_names_never_start_a_text_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A string with a line continuation, and a template literal, both
+    // holding a real newline followed by a workflow command.
+    let source = format!(
+        "class A {{\n{}{}}}\n",
+        busy_js_method("\"a\\\n::stop-commands::x\""),
+        busy_js_method("`b\n::stop-commands::y`")
+    );
+    write(dir.path(), "a.js", source);
+    write(dir.path(), "b\n::warning::evil.py", busy_python());
+    write(dir.path(), "::error::c.py", busy_python());
+    write(dir.path(), "d\u{1b}[2J.py", busy_python());
+    let output = antipasta(dir.path(), &["check"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8(output.stdout).expect("UTF-8");
+    for line in stdout.lines() {
+        assert!(!line.trim_start().starts_with("::"), "{line:?} in {stdout}");
+        assert!(!line.contains('\u{1b}'), "{line:?}");
+    }
+    for expected in [
+        "a.js:2:3: cyclomatic_complexity 12 (limit <= 10) in A.a\\\\n::stop-commands::x\n",
+        "a.js:17:3: cyclomatic_complexity 12 (limit <= 10) in A.b\\n::stop-commands::y\n",
+        "b\\n::warning::evil.py:1:1: cyclomatic_complexity 12 (limit <= 10) in f\n",
+        "./::error::c.py:1:1: cyclomatic_complexity 12 (limit <= 10) in f\n",
+        "d\\x1b[2J.py:1:1: cyclomatic_complexity 12 (limit <= 10) in f\n",
+    ] {
+        assert!(stdout.contains(expected), "{expected:?} in {stdout}");
+    }
+    assert_eq!(stdout.lines().count(), 6, "{stdout}");
+    // The formats that escaped these names already keep doing so.
+    let github = antipasta(dir.path(), &["check", "--format", "github"]);
+    let github = String::from_utf8(github.stdout).expect("UTF-8");
+    assert_eq!(github.lines().count(), 5, "{github}");
+    for line in github.lines() {
+        assert!(line.starts_with("::error file="), "{line:?}");
+    }
+    let markdown = antipasta(dir.path(), &["check", "--format", "markdown"]);
+    let markdown = String::from_utf8(markdown.stdout).expect("UTF-8");
+    for line in markdown.lines() {
+        assert!(!line.trim_start().starts_with("::"), "{line:?}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn csv_cells_that_read_as_formulas_are_neutralised() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "=1+2.py", busy_python());
+    write(dir.path(), "@x.py", busy_python());
+    write(
+        dir.path(),
+        "h.js",
+        format!("({{\n{}}});\n", busy_js_method("\"-2+3\"")),
+    );
+    let output = antipasta(dir.path(), &["check", "--format", "csv"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8(output.stdout).expect("UTF-8");
+    let rows: Vec<&str> = stdout.split("\r\n").collect();
+    assert_eq!(
+        rows,
+        [
+            "path,line,end_line,column,function,metric,value,threshold,comparison,change,fails",
+            "'=1+2.py,1,24,1,f,cyclomatic_complexity,12,10,<=,,true",
+            "'@x.py,1,24,1,f,cyclomatic_complexity,12,10,<=,,true",
+            "h.js,2,15,3,'-2+3,cyclomatic_complexity,12,10,<=,,true",
+            "",
+        ],
+        "{stdout}"
+    );
+}
+
+#[test]
+fn sarif_locates_a_file_outside_the_repository_by_absolute_uri() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let repo = dir.path().join("repo");
+    write(&repo, "in.py", busy_python());
+    write(dir.path(), "out/x.py", busy_python());
+    std::fs::create_dir(repo.join(".git")).expect("mkdir .git");
+    let output = antipasta(
+        &repo,
+        &["check", "--format", "sarif", "in.py", "../out/x.py"],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let doc: Value = serde_json::from_slice(&output.stdout).expect("SARIF is JSON");
+    let locations: Vec<&Value> = doc["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|result| &result["locations"][0]["physicalLocation"]["artifactLocation"])
+        .collect();
+    let outside = dir.path().join("out/x.py");
+    assert_eq!(
+        locations,
+        [
+            &serde_json::json!({"uri": format!("file://{}", outside.display())}),
+            &serde_json::json!({"uri": "in.py", "uriBaseId": "%SRCROOT%"}),
+        ]
+    );
+}
+
+#[test]
+fn invalid_thresholds_exit_2_from_the_command_line_and_the_config() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "m.py", COMPLEX);
+    for (value, problem) in [
+        ("nan", "must be a finite number, got NaN"),
+        ("inf", "must be a finite number, got inf"),
+        ("-inf", "must be a finite number, got -inf"),
+        ("-1", "must not be negative, got -1"),
+        (
+            "1.5",
+            "must be a whole number (the metric is a count), got 1.5",
+        ),
+    ] {
+        let expected = format!("threshold for cyclomatic_complexity {problem}");
+        let flag = format!("cyc={value}");
+        let output = antipasta(dir.path(), &["check", "-t", &flag]);
+        assert_eq!(output.status.code(), Some(2), "-t {flag}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(&expected), "{stderr}");
+
+        write(
+            dir.path(),
+            ".antipasta.toml",
+            format!("[defaults]\nmax_cyclomatic_complexity = {value}\n"),
+        );
+        let wanted = format!(".antipasta.toml:2: max_cyclomatic_complexity: {expected}");
+        for command in [&["check"][..], &["config", "validate"]] {
+            let output = antipasta(dir.path(), command);
+            assert_eq!(output.status.code(), Some(2), "{command:?} with {value}");
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(stderr.contains(&wanted), "{stderr}");
+        }
+    }
+}
+
+#[test]
+fn a_deeply_nested_yaml_config_is_refused_before_parsing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "m.py", COMPLEX);
+    let levels = 100_000;
+    let flow = format!(
+        "defaults:\n  max_cyclomatic_complexity: 10\nignore_patterns: {}{}\n",
+        "[".repeat(levels),
+        "]".repeat(levels)
+    );
+    let block = format!(
+        "use_gitignore: true\nprofile:\n  {}x\n",
+        "- ".repeat(levels)
+    );
+    for text in [flow, block] {
+        write(dir.path(), ".antipasta.yaml", &text);
+        for command in [&["check"][..], &["config", "validate"]] {
+            let output = antipasta(dir.path(), command);
+            assert_eq!(output.status.code(), Some(2), "{command:?}");
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(
+                stderr.contains(".antipasta.yaml:3: nested deeper than 64 levels"),
+                "{stderr}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_config_file_over_one_mebibyte_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let padding = "# padding\n".repeat(110_000);
+    write(
+        dir.path(),
+        ".antipasta.toml",
+        format!("{padding}[defaults]\nmax_cyclomatic_complexity = 3\n"),
+    );
+    let output = antipasta(dir.path(), &["config", "validate"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(".antipasta.toml: larger than 1 MiB"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn jobs_above_256_are_refused_and_256_runs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "m.py", COMPLEX);
+    for jobs in ["100000", "257"] {
+        let output = antipasta(dir.path(), &["check", "-j", jobs]);
+        assert_eq!(output.status.code(), Some(2), "-j {jobs}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains(&format!(
+                "invalid value '{jobs}' for '--jobs <N>': at most 256 threads"
+            )),
+            "{stderr}"
+        );
+    }
+    let output = antipasta(dir.path(), &["check", "-j", "256", "-t", "cyc=3"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("in branchy"));
+}
+
+#[test]
+fn invalid_utf8_is_reported_at_the_bad_byte() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "latin1.py",
+        b"def f():\n    return 1\n\nname = 'caf\xe9'\n",
+    );
+    let output = antipasta(dir.path(), &["check"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("latin1.py:4:12: error: not valid UTF-8 (byte offset 34)\n"),
+        "{stdout}"
+    );
+    let (doc, _) = json(dir.path(), &[]);
+    assert_eq!(doc["files"][0]["error"]["line"], 4);
+    assert_eq!(doc["files"][0]["error"]["column"], 12);
+}
+
+#[cfg(unix)]
+#[test]
+fn diagnostics_show_control_characters_in_paths_as_escapes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let output = antipasta(dir.path(), &["check", "x\n::stop-commands::y.py"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("x\\n::stop-commands::y.py"), "{stderr}");
+    for line in stderr.lines() {
+        assert!(!line.trim_start().starts_with("::"), "{line:?} in {stderr}");
+    }
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn a_missing_operand_exits_2_and_names_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "m.py", COMPLEX);
+    for args in [
+        &["check", "nosuchfile.py"][..],
+        &["check", "m.py", "nosuchfile.py"],
+    ] {
+        let output = antipasta(dir.path(), args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert_eq!(
+            stderr(&output),
+            "antipasta: error: nosuchfile.py: No such file or directory\n"
+        );
+        assert!(output.stdout.is_empty());
+    }
+}
+
+#[test]
+fn staged_paths_that_name_nothing_are_errors_and_named_unchanged_files_still_work() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    write(dir.path(), "m.py", COMPLEX);
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-q", "-m", "base"]);
+    let missing = antipasta(dir.path(), &["check", "--staged", "nosuchfile.py"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert_eq!(
+        stderr(&missing),
+        "antipasta: error: nosuchfile.py: No such file or directory (and not in the index)\n"
+    );
+    let outside = tempfile::tempdir().expect("tempdir");
+    let outside = outside.path().to_string_lossy().into_owned();
+    let output = antipasta(dir.path(), &["check", "--staged", &outside]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        format!("antipasta: error: {outside}: outside the repository\n")
+    );
+    // pre-commit names existing files, changed or not: judged as staged.
+    let (doc, code) = json(dir.path(), &["--staged", "-t", "cyc=3", "m.py"]);
+    assert_eq!(code, 1);
+    assert_eq!(doc["summary"]["files"], 1);
+    // An existing untracked file has nothing staged: no error, nothing judged.
+    write(dir.path(), "new.py", COMPLEX);
+    let (doc, code) = json(dir.path(), &["--staged", "new.py"]);
+    assert_eq!((code, doc["summary"]["files"].clone()), (0, 0.into()));
+}
+
+/// A file larger than `max_file_size` is a per-file error, read from disk
+/// or from the index; the limit is configurable.
+#[test]
+fn files_over_max_file_size_are_per_file_errors() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    let big = format!("x = [{}]\n", "1, ".repeat(50 * 1024 * 1024 / 3));
+    write(dir.path(), "big.py", &big);
+    write(dir.path(), "m.py", COMPLEX);
+    let size = big.len();
+    let message = format!(
+        "cannot read: the file is {size} bytes, larger than max_file_size (10485760 bytes)"
+    );
+    let output = antipasta(dir.path(), &["check"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains(&format!("big.py:1:1: error: {message}")),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("in 2 files, 1 function, 1 file that could not"),
+        "{stdout}"
+    );
+    git(dir.path(), &["add", "-A"]);
+    let (doc, code) = json(dir.path(), &["--staged"]);
+    assert_eq!(code, 1);
+    assert_eq!(doc["files"][0]["path"], "big.py");
+    assert_eq!(doc["files"][0]["error"]["message"], message.as_str());
+
+    write(dir.path(), ".antipasta.toml", "max_file_size = \"1KB\"\n");
+    let mid = format!("x = [{}]\n", "1, ".repeat(400));
+    write(dir.path(), "mid.py", &mid);
+    let (doc, code) = json(dir.path(), &["m.py", "mid.py"]);
+    assert_eq!(code, 1);
+    assert_eq!(doc["files"][0]["functions"][0]["name"], "branchy");
+    assert_eq!(
+        doc["files"][1]["error"]["message"],
+        format!(
+            "cannot read: the file is {} bytes, larger than max_file_size (1024 bytes)",
+            mid.len()
+        )
+    );
+    write(dir.path(), ".antipasta.toml", "max_file_size = \"ten\"\n");
+    let output = antipasta(dir.path(), &["check", "m.py"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+}
+
+/// The runner and a world-readable copy of a tree with one directory
+/// nobody may read: as an unprivileged user (through `setpriv` when the
+/// tests run as root, as in CI).
+#[cfg(unix)]
+fn unprivileged(dir: &Path, args: &[&str]) -> Option<Output> {
+    // SAFETY: geteuid has no preconditions.
+    let root = unsafe { libc::geteuid() } == 0;
+    let mut command = if root {
+        if Command::new("setpriv").arg("--version").output().is_err() {
+            eprintln!("SKIPPED: running as root and setpriv is missing: the unreadable-directory test cannot drop privileges");
+            return None;
+        }
+        let mut command = Command::new("setpriv");
+        command.args(["--reuid=65534", "--regid=65534", "--clear-groups"]);
+        command.arg(env!("CARGO_BIN_EXE_antipasta"));
+        command
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_antipasta"))
+    };
+    Some(
+        command
+            .args(args)
+            .current_dir(dir)
+            .env("NO_COLOR", "1")
+            .env("ANTIPASTA_NO_CACHE", "1")
+            .env("HOME", dir)
+            .output()
+            .expect("the antipasta binary runs"),
+    )
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unreadable_directory_is_an_error_in_check_and_diff() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let repo = dir.path().join("repo");
+    std::fs::create_dir(&repo).expect("mkdir");
+    git(&repo, &["init", "-q", "-b", "main"]);
+    write(&repo, "ok.py", "def fine():\n    return 1\n");
+    write(&repo, "secret/m.py", COMPLEX);
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "base"]);
+    write(
+        &repo,
+        "secret/m.py",
+        format!("{COMPLEX}\n\ndef more():\n    return 2\n"),
+    );
+    // World-readable, except the one directory.
+    let status = Command::new("chmod")
+        .args(["-R", "a+rwX"])
+        .arg(dir.path())
+        .status()
+        .expect("chmod runs");
+    assert!(status.success());
+    let secret = repo.join("secret");
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+    // An unreadable file, untracked: only `check` lists it.
+    write(&repo, "locked.py", COMPLEX);
+    std::fs::set_permissions(
+        repo.join("locked.py"),
+        std::fs::Permissions::from_mode(0o000),
+    )
+    .expect("chmod");
+    let restore = || {
+        std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o755)).expect("chmod")
+    };
+    let Some(check) = unprivileged(&repo, &["check", "-t", "cyc=3", "."]) else {
+        restore();
+        return;
+    };
+    let diff = unprivileged(&repo, &["diff", "--format", "json"]).expect("ran once");
+    restore();
+
+    assert_eq!(check.status.code(), Some(1), "{}", stderr(&check));
+    assert_eq!(
+        stderr(&check),
+        "antipasta: error: secret: Permission denied\n"
+    );
+    let stdout = String::from_utf8_lossy(&check.stdout);
+    assert_eq!(
+        stdout,
+        "locked.py:1:1: error: cannot read: Permission denied\n\
+         Found problems: 0 violations in 2 files, 1 function, 2 files that could not be analysed.\n"
+    );
+
+    assert_eq!(diff.status.code(), Some(1), "{}", stderr(&diff));
+    let doc: Value = serde_json::from_slice(&diff.stdout).expect("JSON");
+    let file = &doc["files"][0];
+    assert_eq!(file["path"], "secret/m.py");
+    assert_eq!(file["status"], "modified", "{doc}");
+    assert_eq!(file["error"]["message"], "cannot read: Permission denied");
+}
+
+/// Files listed as regular files and then swapped, before they are read,
+/// for a FIFO (whose open would block) or a symbolic link to `/dev/zero`
+/// (endless): both are per-file errors, and the run ends. A symbolic link
+/// named on the command line is still followed to its regular file.
+#[cfg(unix)]
+#[test]
+fn a_file_swapped_for_a_fifo_or_a_device_link_after_listing_is_refused() {
+    use antipasta::config::{ConfigFile, Settings};
+    use antipasta::engine::analyze_files;
+    use antipasta::source::walk::collect;
+    use antipasta::source::Reader;
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().to_path_buf();
+    for name in ["a.py", "b.py", "c.py"] {
+        write(&root, name, COMPLEX);
+    }
+    std::os::unix::fs::symlink(root.join("c.py"), root.join("link.py")).expect("symlink");
+    let settings = Settings::resolve(ConfigFile::default(), None).expect("defaults");
+    let walked = collect(std::slice::from_ref(&root), &root, &root, &settings).expect("lists");
+    let named = collect(&[root.join("link.py")], &root, &root, &settings).expect("lists");
+    let mut files = walked.files;
+    files.extend(named.files);
+    let names: Vec<&str> = files.iter().map(|f| f.display.as_str()).collect();
+    assert_eq!(names, ["a.py", "b.py", "c.py", "link.py"]);
+
+    std::fs::remove_file(root.join("a.py")).expect("rm");
+    let status = Command::new("mkfifo")
+        .arg(root.join("a.py"))
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success());
+    std::fs::remove_file(root.join("b.py")).expect("rm");
+    std::os::unix::fs::symlink("/dev/zero", root.join("b.py")).expect("symlink");
+
+    let (done, finished) = std::sync::mpsc::channel();
+    let max_file_size = settings.max_file_size;
+    std::thread::spawn(move || {
+        let run = analyze_files(&files, &[], &Reader::filesystem(max_file_size), 2, None);
+        let _ = done.send(run.map(|run| run.results));
+    });
+    let results = finished
+        .recv_timeout(std::time::Duration::from_secs(120))
+        .expect("the run ends (a FIFO must not block it)")
+        .expect("worker threads start");
+    let outcomes: Vec<String> = results
+        .iter()
+        .map(|result| match &result.outcome {
+            Ok(analysis) => format!("{}: {} function", result.path, analysis.functions.len()),
+            Err(err) => format!("{}: {err}", result.path),
+        })
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            "a.py: cannot read: not a regular file (it is a FIFO)",
+            "b.py: cannot read: not a regular file (it is a symbolic link)",
+            "c.py: 1 function",
+            "link.py: 1 function",
+        ]
     );
 }

@@ -5,6 +5,9 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+mod common;
+use common::git;
+
 fn antipasta(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_antipasta"))
         .args(args)
@@ -282,4 +285,101 @@ fn typescript_5_type_only_star_exports_parse() {
     assert!(file(&doc, "index.ts")["error"].is_null(), "{doc}");
     assert_eq!(units(&doc, "index.ts"), vec!["f 3:8 2"]);
     assert!(file(&doc, "bad.ts")["error"].is_object(), "{doc}");
+}
+
+/// `gate` has ESLint `complexity` 26 (ESLint 10.15.0 reports it at 2:8 in
+/// both files below).
+fn gate_function() -> String {
+    let mut text = "export function gate(a) {\n".to_owned();
+    for i in 0..25 {
+        text.push_str(&format!("  if (a === {i}) return {i};\n"));
+    }
+    text.push_str("  return -1;\n}\n");
+    text
+}
+
+/// A 10 KB comment line, then a complex function.
+fn commented_gate() -> String {
+    format!("// {}\n{}", "x".repeat(10 * 1024), gate_function())
+}
+
+#[test]
+fn a_long_comment_line_does_not_hide_a_file_in_check_staged_or_diff() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    write(dir.path(), "src/base.js", "export const one = () => 1;\n");
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-q", "-m", "base"]);
+    write(dir.path(), "src/gate.js", &commented_gate());
+    git(dir.path(), &["add", "-A"]);
+    let violation = "src/gate.js:2:8: cyclomatic_complexity 26 (limit <= 10) in gate";
+    for args in [
+        &["check", "src"][..],
+        &["check", "--staged"],
+        &["diff", "--staged"],
+    ] {
+        let output = antipasta(dir.path(), args);
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {stdout}");
+        assert!(stdout.contains(violation), "{args:?}: {stdout}");
+        assert!(!stdout.contains("minified"), "{args:?}: {stdout}");
+    }
+}
+
+#[test]
+fn a_module_with_one_long_base64_string_is_analysed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let icon = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk".repeat(200);
+    write(
+        dir.path(),
+        "icon.js",
+        &format!("export const icon = \"{icon}\";\n{}", gate_function()),
+    );
+    let (doc, code) = json(dir.path(), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(units(&doc, "icon.js"), vec!["gate 2:8 26"]);
+}
+
+#[test]
+fn a_real_minified_bundle_is_still_skipped() {
+    let bundle = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/javascript/corpus/preact-11.2.0/dist/preact.mjs");
+    let bytes = std::fs::read(&bundle)
+        .unwrap_or_else(|e| panic!("{}: {e} (run fixtures/fetch.sh)", bundle.display()));
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("preact.mjs"), bytes).expect("write");
+    let (doc, code) = json(dir.path(), &[]);
+    assert_eq!(code, 0);
+    assert!(file(&doc, "preact.mjs")["error"]["message"]
+        .as_str()
+        .is_some_and(|m| m.starts_with("skipped: minified code (line 1 is")));
+}
+
+#[test]
+fn a_file_skipped_as_minified_in_diff_is_not_judged_and_loses_no_function() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    write(dir.path(), "lib.js", &gate_function());
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-q", "-m", "base"]);
+    let bundle = format!("{}\n", "function a(b){return b?1:2}".repeat(100));
+    write(dir.path(), "lib.js", &bundle);
+    for args in [&["diff"][..], &["check", "--staged", "lib.js"]] {
+        if args[0] == "check" {
+            git(dir.path(), &["add", "-A"]);
+        }
+        let output = antipasta(dir.path(), args);
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {stdout}");
+        assert!(!stdout.contains("removed"), "{args:?}: {stdout}");
+        assert!(
+            stdout
+                .contains("lib.js: note: skipped: minified code (line 1 is 2700 characters long)"),
+            "{args:?}: {stdout}"
+        );
+        assert!(
+            stdout.contains("1 file not judged (minified)."),
+            "{args:?}: {stdout}"
+        );
+    }
 }

@@ -197,3 +197,75 @@ fn worktree_and_index_are_unchanged_by_a_run() {
         .expect("runs");
     assert_eq!(snapshot(dir.path()), before);
 }
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn a_corrupt_index_is_reported_with_what_is_wrong() {
+    let dir = repo();
+    std::fs::write(dir.path().join("a.py"), SIMPLE).expect("write");
+    git(dir.path(), &["add", "a.py"]);
+    let index = dir.path().join(".git/index");
+    let good = std::fs::read(&index).expect("read index");
+    let damaged = |change: &dyn Fn(&mut Vec<u8>)| {
+        let mut bytes = good.clone();
+        change(&mut bytes);
+        bytes
+    };
+    let cases: [(Vec<u8>, &str); 4] = [
+        (
+            damaged(&|b| b[40] ^= 0xff),
+            ".git/index: the file is corrupt: its checksum does not match its content (Hash was ",
+        ),
+        (
+            damaged(&|b| b[5] = 9),
+            ".git/index: Index version 589826 is not supported",
+        ),
+        (damaged(&|b| b[0] = b'A'), ".git/index: Signature mismatch"),
+        (
+            damaged(&|b| b.truncate(30)),
+            ".git/index: File is too small",
+        ),
+    ];
+    for (bytes, expected) in cases {
+        std::fs::write(&index, bytes).expect("write index");
+        let output = check(dir.path(), &[]);
+        assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+        let message = stderr(&output);
+        assert!(message.contains("cannot read the git index: "), "{message}");
+        assert!(message.contains(expected), "{expected:?} in {message}");
+        assert!(!message.contains("Shared index"), "{message}");
+    }
+}
+
+#[test]
+fn a_sha256_repository_is_refused_by_name() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    git(
+        dir.path(),
+        &["init", "-q", "--object-format=sha256", "-b", "main"],
+    );
+    std::fs::write(dir.path().join("a.py"), SIMPLE).expect("write");
+    git(dir.path(), &["add", "a.py"]);
+    git(dir.path(), &["commit", "-qm", "one"]);
+    let staged = check(dir.path(), &[]);
+    let diff = Command::new(env!("CARGO_BIN_EXE_antipasta"))
+        .args(["diff", "HEAD"])
+        .current_dir(dir.path())
+        .env("ANTIPASTA_NO_CACHE", "1")
+        .output()
+        .expect("antipasta runs");
+    for output in [staged, diff] {
+        assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+        assert!(
+            stderr(&output).contains(
+                "the repository names objects with sha256 (extensions.objectFormat), \
+                 which antipasta does not support"
+            ),
+            "{}",
+            stderr(&output)
+        );
+    }
+}

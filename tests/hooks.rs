@@ -258,3 +258,93 @@ fn install_outside_a_repository_is_an_error() {
         text(&output)
     );
 }
+
+/// A file outside the repository that a planted symlink points at, with
+/// its content and mode, to check that `hook install` never wrote to it.
+#[cfg(unix)]
+struct Victim {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+}
+
+#[cfg(unix)]
+const VICTIM_TEXT: &str = "export SECRET=1\n";
+
+#[cfg(unix)]
+impl Victim {
+    fn new() -> Victim {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join(".bashrc");
+        std::fs::write(&path, VICTIM_TEXT).expect("write");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+        Victim { _dir: dir, path }
+    }
+
+    fn assert_untouched(&self) {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::read_to_string(&self.path).expect("read"),
+            VICTIM_TEXT
+        );
+        let mode = std::fs::metadata(&self.path)
+            .expect("stat")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "mode {mode:o}");
+    }
+}
+
+/// The installed hook is a regular file (not a symlink) holding the script.
+#[cfg(unix)]
+fn assert_regular_hook(hook: &Path) {
+    let meta = std::fs::symlink_metadata(hook).expect("lstat");
+    assert!(meta.file_type().is_file(), "{:?}", meta.file_type());
+    assert_eq!(std::fs::read_to_string(hook).expect("read"), SCRIPT);
+}
+
+#[cfg(unix)]
+#[test]
+fn install_never_writes_through_a_symlink_planted_at_a_temporary_name() {
+    // The repository commits `.githooks/.pre-commit.antipasta-tmp -> ~/.bashrc`
+    // (the temporary name an earlier antipasta used) and points
+    // core.hooksPath there.
+    let dir = repo();
+    let victim = Victim::new();
+    let hooks = dir.path().join(".githooks");
+    std::fs::create_dir(&hooks).expect("mkdir");
+    std::os::unix::fs::symlink(&victim.path, hooks.join(".pre-commit.antipasta-tmp"))
+        .expect("symlink");
+    git(dir.path(), &["config", "core.hooksPath", ".githooks"]);
+    let output = antipasta(dir.path(), &["hook", "install"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    victim.assert_untouched();
+    assert_regular_hook(&hooks.join("pre-commit"));
+}
+
+#[cfg(unix)]
+#[test]
+fn install_refuses_a_symlinked_hook_and_replaces_it_only_when_forced() {
+    let dir = repo();
+    let victim = Victim::new();
+    let hook = hook_path(dir.path());
+    std::fs::create_dir_all(hook.parent().expect("hooks dir")).expect("mkdir");
+    std::os::unix::fs::symlink(&victim.path, &hook).expect("symlink");
+    let refused = antipasta(dir.path(), &["hook", "install"]);
+    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused));
+    assert!(
+        text(&refused).contains("is a symbolic link"),
+        "{}",
+        text(&refused)
+    );
+    victim.assert_untouched();
+    assert!(std::fs::symlink_metadata(&hook)
+        .expect("lstat")
+        .file_type()
+        .is_symlink());
+    let forced = antipasta(dir.path(), &["hook", "install", "--force"]);
+    assert_eq!(forced.status.code(), Some(0), "{}", text(&forced));
+    assert!(text(&forced).contains("replaced"), "{}", text(&forced));
+    victim.assert_untouched();
+    assert_regular_hook(&hook);
+}

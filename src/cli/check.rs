@@ -9,6 +9,7 @@ use super::options::{pathspecs, AnalysisOptions};
 use super::Outcome;
 use crate::config::Settings;
 use crate::gate::evaluate;
+use crate::report::escape::visible;
 use crate::report::{render, Report, Summary};
 use crate::source::git::GitSource;
 use crate::source::walk::{collect, repository_root};
@@ -38,25 +39,29 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
         return Err(format!("--staged needs a git repository: {e}"));
     }
     let cache = options.open_cache(&settings, git.as_ref().ok(), err);
+    // Directories the walk could not list: errors for the run (exit 1).
+    let mut unreadable = 0;
     let (files, reader) = if let (true, Ok(git)) = (args.staged, &git) {
         (
             staged_files(git, args, &cwd, &settings, err)?,
-            Reader::Git(git),
+            Reader::git(git, settings.max_file_size),
         )
     } else {
         let base = repository_root(&cwd).unwrap_or_else(|| cwd.clone());
-        let (mut files, walk_errors) = collect(&args.paths, &cwd, &base, &settings);
+        let mut listing =
+            collect(&args.paths, &cwd, &base, &settings).map_err(|e| e.to_string())?;
         // Index ids only pay off as cache keys.
         if let (Some(_), Ok(git)) = (&cache, &git) {
-            attach_clean_blob_ids(&mut files, git, &base);
+            attach_clean_blob_ids(&mut listing.files, git, &base);
         }
-        for walk_error in &walk_errors {
-            let _ = writeln!(err, "antipasta: warning: {walk_error}");
+        for warning in &listing.warnings {
+            let _ = writeln!(err, "antipasta: warning: {}", visible(&warning.to_string()));
         }
-        if !walk_errors.is_empty() && files.is_empty() {
-            return Err("nothing to analyse".to_owned());
+        for error in &listing.unreadable {
+            let _ = writeln!(err, "antipasta: error: {}", visible(&error.to_string()));
         }
-        (files, Reader::Filesystem)
+        unreadable = listing.unreadable.len();
+        (listing.files, Reader::filesystem(settings.max_file_size))
     };
     let run = options.analyze(&files, &[], &reader, cache.as_ref(), &settings, err)?;
     let results = run.results;
@@ -66,13 +71,20 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
         run.cache_misses,
         run.units_scored,
     );
+    let summary = Summary {
+        errors: summary.errors + unreadable,
+        ..summary
+    };
     options.print_counts(&summary, err);
+    // What the paths are relative to (as `collect` and the index have them).
+    let root = repository_root(&cwd).unwrap_or_else(|| cwd.clone());
     let report = Report {
         results: &results,
         changes: None,
         violations: &violations,
         summary,
         fail_on: None,
+        root: Some(&root),
     };
     let rendered = render(&report, options.format, options.quiet);
     out.write_all(rendered.as_bytes())
@@ -98,6 +110,18 @@ fn staged_files(
     }
     let pathspecs = pathspecs(&args.paths, cwd, git);
     let staged = git.staged(&pathspecs).map_err(|e| e.to_string())?;
+    for (path, spec) in args.paths.iter().zip(&pathspecs) {
+        // `display_path` leaves a path outside the worktree absolute.
+        if Path::new(spec).is_absolute() {
+            return Err(format!("{}: outside the repository", path.display()));
+        }
+        if staged.unmatched.contains(spec) && !cwd.join(path).exists() {
+            return Err(format!(
+                "{}: No such file or directory (and not in the index)",
+                path.display()
+            ));
+        }
+    }
     if !staged.unmerged.is_empty() {
         for path in &staged.unmerged {
             let _ = writeln!(

@@ -55,7 +55,7 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
         files.retain(|file| matches_pathspec(&file.display, &pathspecs));
         Ok(files)
     };
-    let reader = Reader::Git(&git);
+    let reader = Reader::git(&git, settings.max_file_size);
     // Rename detection, baselines and unit pairing all need file texts:
     // each is read once.
     let texts: RefCell<HashMap<Origin, Option<String>>> = RefCell::default();
@@ -114,6 +114,7 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
         violations: &violations,
         summary,
         fail_on: Some(args.fail_on),
+        root: git.workdir(),
     };
     let failing = violations.iter().any(|v| report.fails(v));
     let rendered = render(&report, options.format, options.quiet);

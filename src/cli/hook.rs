@@ -6,6 +6,7 @@ use std::io::Write;
 use clap::Subcommand;
 
 use super::Outcome;
+use crate::report::escape::visible;
 use crate::source::git::GitSource;
 use crate::source::hooks::{install_pre_commit, Installed};
 
@@ -35,6 +36,10 @@ pub fn run(command: &HookCommand, err: &mut dyn Write) -> Result<Outcome, String
         Installed::Unchanged => "already up to date:",
         Installed::Replaced => "replaced the existing hook with",
     };
-    let _ = writeln!(err, "antipasta: {what} {}", path.display());
+    let _ = writeln!(
+        err,
+        "antipasta: {what} {}",
+        visible(&path.display().to_string())
+    );
     Ok(Outcome::Clean)
 }

@@ -12,6 +12,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::report::escape::visible;
+
 /// Exit codes, as ruff and pre-commit users expect them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -73,7 +75,8 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
     match result {
         Ok(outcome) => outcome,
         Err(message) => {
-            let _ = writeln!(err, "antipasta: error: {message}");
+            // Messages quote paths and names from the repository.
+            let _ = writeln!(err, "antipasta: error: {}", visible(&message));
             Outcome::Error
         }
     }

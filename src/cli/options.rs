@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use crate::cache::{resolve_dir as resolve_cache_dir, Cache};
-use crate::config::metric::{is_valid_threshold, Metric};
+use crate::config::metric::Metric;
 use crate::config::{settings_for, Settings};
 use crate::engine::{analyze_files, Run};
 use crate::model::Baseline;
@@ -40,9 +40,24 @@ pub struct AnalysisOptions {
     /// Report cache hits and misses on stderr.
     #[arg(short, long)]
     pub verbose: bool,
-    /// Number of analysis threads (default: all cores).
-    #[arg(short, long, value_name = "N", default_value_t = 0)]
+    /// Number of analysis threads (default: all cores; at most 256).
+    #[arg(short, long, value_name = "N", default_value_t = 0, value_parser = parse_jobs)]
     pub jobs: usize,
+}
+
+/// The most threads `--jobs` may ask for: beyond any core count worth
+/// using, below the point where starting the threads costs more than the run.
+const MAX_JOBS: usize = 256;
+
+fn parse_jobs(text: &str) -> Result<usize, String> {
+    let jobs: usize = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{text}' is not a number of threads"))?;
+    if jobs > MAX_JOBS {
+        return Err(format!("at most {MAX_JOBS} threads (0 = one per core)"));
+    }
+    Ok(jobs)
 }
 
 fn parse_threshold(text: &str) -> Result<(Metric, f64), String> {
@@ -54,11 +69,7 @@ fn parse_threshold(text: &str) -> Result<(Metric, f64), String> {
         .trim()
         .parse()
         .map_err(|_| format!("'{value}' is not a number"))?;
-    if !is_valid_threshold(value) {
-        return Err(format!(
-            "threshold for {metric} must be a non-negative number"
-        ));
-    }
+    let value = metric.check_threshold(value).map_err(|e| e.to_string())?;
     Ok((metric, value))
 }
 

@@ -160,9 +160,47 @@ impl Comparison {
     }
 }
 
-/// Whether a value can be a threshold: finite and not negative (as antipasta 1.x requires).
-pub fn is_valid_threshold(value: f64) -> bool {
-    value.is_finite() && value >= 0.0
+/// Why a number cannot be a metric's threshold.
+#[derive(Debug, Clone, Copy, PartialEq, thiserror::Error)]
+pub enum InvalidThreshold {
+    #[error("threshold for {metric} must be a finite number, got {value}")]
+    NotFinite { metric: Metric, value: f64 },
+    #[error("threshold for {metric} must not be negative, got {value}")]
+    Negative { metric: Metric, value: f64 },
+    #[error("threshold for {metric} must be a whole number (the metric is a count), got {value}")]
+    NotWhole { metric: Metric, value: f64 },
+}
+
+impl Metric {
+    /// Whether the metric only takes whole values (complexities, line counts).
+    pub fn is_integral(self) -> bool {
+        matches!(
+            self,
+            Metric::CyclomaticComplexity
+                | Metric::CognitiveComplexity
+                | Metric::LinesOfCode
+                | Metric::LogicalLinesOfCode
+                | Metric::SourceLinesOfCode
+                | Metric::CommentLines
+                | Metric::BlankLines
+        )
+    }
+
+    /// The one rule for a threshold, whatever its source (`-t`, `defaults`,
+    /// `languages[].metrics[]`): a finite number, not negative (no metric
+    /// is), and whole where the metric is a count.
+    pub fn check_threshold(self, value: f64) -> Result<f64, InvalidThreshold> {
+        let metric = self;
+        if !value.is_finite() {
+            Err(InvalidThreshold::NotFinite { metric, value })
+        } else if value < 0.0 {
+            Err(InvalidThreshold::Negative { metric, value })
+        } else if self.is_integral() && value.fract() != 0.0 {
+            Err(InvalidThreshold::NotWhole { metric, value })
+        } else {
+            Ok(value)
+        }
+    }
 }
 
 /// A resolved requirement on one metric.
@@ -186,6 +224,37 @@ mod tests {
         );
         assert_eq!("MAI".parse::<Metric>(), Ok(Metric::MaintainabilityIndex));
         assert!("bogus".parse::<Metric>().is_err());
+    }
+
+    #[test]
+    fn thresholds_are_finite_non_negative_and_whole_for_counts() {
+        let cyc = Metric::CyclomaticComplexity;
+        for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            assert!(matches!(
+                cyc.check_threshold(bad),
+                Err(InvalidThreshold::NotFinite { .. })
+            ));
+        }
+        assert!(matches!(
+            cyc.check_threshold(-1.0),
+            Err(InvalidThreshold::Negative { .. })
+        ));
+        assert_eq!(
+            cyc.check_threshold(1.5).map_err(|e| e.to_string()),
+            Err(
+                "threshold for cyclomatic_complexity must be a whole number \
+                 (the metric is a count), got 1.5"
+                    .to_owned()
+            )
+        );
+        assert_eq!(cyc.check_threshold(0.0), Ok(0.0));
+        assert_eq!(cyc.check_threshold(10.0), Ok(10.0));
+        assert!(Metric::BlankLines.check_threshold(2.5).is_err());
+        assert_eq!(Metric::MaintainabilityIndex.check_threshold(47.5), Ok(47.5));
+        assert_eq!(Metric::HalsteadBugs.check_threshold(0.05), Ok(0.05));
+        assert!(Metric::MaintainabilityIndex
+            .check_threshold(f64::NEG_INFINITY)
+            .is_err());
     }
 
     #[test]

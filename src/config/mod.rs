@@ -7,6 +7,8 @@
 //! the file, the key and (where the parser knows it) the line.
 
 pub mod metric;
+pub mod size;
+mod yaml_depth;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -38,6 +40,7 @@ pub struct ConfigFile {
     pub ignore_patterns: Option<Vec<String>>,
     pub use_gitignore: Option<bool>,
     pub cache: Option<CacheOptions>,
+    pub max_file_size: Option<size::ByteSize>,
     // antipasta 1.x keys for analyses antipasta does not run: accepted, unused.
     pub profile: Option<IgnoredAny>,
     pub tree_shape: Option<IgnoredAny>,
@@ -46,16 +49,62 @@ pub struct ConfigFile {
     pub duplication: Option<IgnoredAny>,
 }
 
-/// `defaults:` — the thresholds every language starts from.
+/// `defaults:` — the thresholds every language starts from, each checked
+/// by [`Metric::check_threshold`] as it is read (so an error has its line).
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Defaults {
+    #[serde(default, deserialize_with = "limit::cyclomatic")]
     pub max_cyclomatic_complexity: Option<f64>,
+    #[serde(default, deserialize_with = "limit::cognitive")]
     pub max_cognitive_complexity: Option<f64>,
+    #[serde(default, deserialize_with = "limit::maintainability")]
     pub min_maintainability_index: Option<f64>,
+    #[serde(default, deserialize_with = "limit::volume")]
     pub max_halstead_volume: Option<f64>,
+    #[serde(default, deserialize_with = "limit::difficulty")]
     pub max_halstead_difficulty: Option<f64>,
+    #[serde(default, deserialize_with = "limit::effort")]
     pub max_halstead_effort: Option<f64>,
+}
+
+/// The readers of the `defaults` keys: a number, valid for its metric.
+mod limit {
+    use serde::de::Error;
+    use serde::{Deserialize, Deserializer};
+
+    use super::Metric;
+
+    /// The key is named in the error: a YAML error's line is that of the
+    /// enclosing `defaults` mapping.
+    fn threshold<'de, D: Deserializer<'de>>(
+        key: &str,
+        metric: Metric,
+        deserializer: D,
+    ) -> Result<Option<f64>, D::Error> {
+        let value = f64::deserialize(deserializer)?;
+        metric
+            .check_threshold(value)
+            .map(Some)
+            .map_err(|err| D::Error::custom(format!("{key}: {err}")))
+    }
+
+    macro_rules! readers {
+        ($($name:ident: $key:literal => $metric:ident),* $(,)?) => {$(
+            pub fn $name<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<f64>, D::Error> {
+                threshold($key, Metric::$metric, deserializer)
+            }
+        )*};
+    }
+
+    readers! {
+        cyclomatic: "max_cyclomatic_complexity" => CyclomaticComplexity,
+        cognitive: "max_cognitive_complexity" => CognitiveComplexity,
+        maintainability: "min_maintainability_index" => MaintainabilityIndex,
+        volume: "max_halstead_volume" => HalsteadVolume,
+        difficulty: "max_halstead_difficulty" => HalsteadDifficulty,
+        effort: "max_halstead_effort" => HalsteadEffort,
+    }
 }
 
 /// `[cache]` — the result cache.
@@ -89,17 +138,41 @@ pub struct LanguageEntry {
     pub metrics: Vec<MetricEntry>,
 }
 
-/// `languages[].metrics[]`.
+/// `languages[].metrics[]`, its threshold checked by
+/// [`Metric::check_threshold`] as it is read.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, try_from = "RawMetricEntry")]
 pub struct MetricEntry {
-    #[serde(rename = "type")]
     pub metric: Metric,
     pub threshold: f64,
-    #[serde(default)]
     pub comparison: Option<Comparison>,
-    #[serde(default)]
     pub enabled: Option<bool>,
+}
+
+/// A `languages[].metrics[]` entry as written, before its threshold is checked.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMetricEntry {
+    #[serde(rename = "type")]
+    metric: Metric,
+    threshold: f64,
+    #[serde(default)]
+    comparison: Option<Comparison>,
+    #[serde(default)]
+    enabled: Option<bool>,
+}
+
+impl TryFrom<RawMetricEntry> for MetricEntry {
+    type Error = metric::InvalidThreshold;
+
+    fn try_from(raw: RawMetricEntry) -> Result<Self, Self::Error> {
+        Ok(MetricEntry {
+            metric: raw.metric,
+            threshold: raw.metric.check_threshold(raw.threshold)?,
+            comparison: raw.comparison,
+            enabled: raw.enabled,
+        })
+    }
 }
 
 /// Resolved settings, built once and passed down by reference.
@@ -111,6 +184,8 @@ pub struct Settings {
     pub ignore: GlobSet,
     pub use_gitignore: bool,
     pub cache: CacheSettings,
+    /// Files larger than this many bytes are not read (a per-file error).
+    pub max_file_size: u64,
     /// The file the settings came from, if any.
     pub source: Option<PathBuf>,
 }
@@ -163,12 +238,6 @@ impl Settings {
                 .entry(language)
                 .or_insert_with(|| default_thresholds(&defaults, language));
             for metric in entry.metrics {
-                if !metric::is_valid_threshold(metric.threshold) {
-                    return Err(invalid(format!(
-                        "languages[{}].metrics: threshold for {} must be a non-negative number",
-                        entry.name, metric.metric
-                    )));
-                }
                 list.retain(|t| t.metric != metric.metric);
                 if metric.enabled.unwrap_or(true) {
                     list.push(Threshold {
@@ -208,6 +277,9 @@ impl Settings {
             ignore,
             use_gitignore: file.use_gitignore.unwrap_or(true),
             cache,
+            max_file_size: file
+                .max_file_size
+                .map_or(size::DEFAULT_MAX_FILE_SIZE, |size| size.0),
             source,
         })
     }
@@ -345,11 +417,30 @@ fn pyproject_has_section(path: &Path) -> Result<bool, ConfigError> {
     Ok(table.get("tool").and_then(|t| t.get("antipasta")).is_some())
 }
 
+/// The largest configuration file read: far beyond any real one, small
+/// enough that parsing it is quick.
+const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
 fn read(path: &Path) -> Result<String, ConfigError> {
-    std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+    use std::io::Read;
+    let error = |source| ConfigError::Read {
         path: path.to_owned(),
         source,
-    })
+    };
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(MAX_CONFIG_BYTES + 1).read_to_string(&mut text))
+        .map_err(error)?;
+    if text.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(ConfigError::Invalid {
+            path: path.to_owned(),
+            message: format!(
+                "larger than {} MiB; a configuration file never needs that much",
+                MAX_CONFIG_BYTES / (1024 * 1024)
+            ),
+        });
+    }
+    Ok(text)
 }
 
 /// Parses a config file of any supported format.
@@ -378,6 +469,16 @@ pub fn load(path: &Path) -> Result<ConfigFile, ConfigError> {
     } else {
         if text.trim().is_empty() {
             return Ok(ConfigFile::default());
+        }
+        if let Some(line) = yaml_depth::first_line_deeper_than(&text, yaml_depth::MAX_DEPTH) {
+            return Err(ConfigError::Parse {
+                path: path.to_owned(),
+                line: Some(line),
+                message: format!(
+                    "nested deeper than {} levels; a configuration file never needs that many",
+                    yaml_depth::MAX_DEPTH
+                ),
+            });
         }
         serde_yaml::from_str(&text).map_err(|e| ConfigError::Parse {
             path: path.to_owned(),
@@ -563,5 +664,82 @@ mod tests {
             ]
         );
         assert_eq!(listed(Language::Python).len(), 6);
+    }
+
+    /// NaN, ±infinity, a negative and a fractional cyclomatic limit, as
+    /// each config format spells them.
+    const BAD_CYCLOMATIC: [(&str, &str, &str); 5] = [
+        ("nan", ".nan", "must be a finite number, got NaN"),
+        ("inf", ".inf", "must be a finite number, got inf"),
+        ("-inf", "-.inf", "must be a finite number, got -inf"),
+        ("-1", "-1", "must not be negative, got -1"),
+        (
+            "1.5",
+            "1.5",
+            "must be a whole number (the metric is a count), got 1.5",
+        ),
+    ];
+
+    #[test]
+    fn invalid_thresholds_are_refused_in_every_config_source_with_their_line() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for (toml, yaml, problem) in BAD_CYCLOMATIC {
+            let expected = format!("threshold for cyclomatic_complexity {problem}");
+            let sources = [
+                (
+                    ".antipasta.toml",
+                    format!("# limits\n[defaults]\nmax_cyclomatic_complexity = {toml}\n"),
+                    ":3: max_cyclomatic_complexity: ",
+                ),
+                (
+                    ".antipasta.toml",
+                    format!("[[languages]]\nname = \"python\"\n\n[[languages.metrics]]\ntype = \"cyclomatic_complexity\"\nthreshold = {toml}\n"),
+                    ":4: ",
+                ),
+                (
+                    ".antipasta.yaml",
+                    format!("defaults:\n  max_cognitive_complexity: 15\n  max_cyclomatic_complexity: {yaml}\n"),
+                    ":2: defaults: max_cyclomatic_complexity: ",
+                ),
+                (
+                    ".antipasta.yaml",
+                    format!("languages:\n  - name: python\n    metrics:\n      - type: cyclomatic_complexity\n        threshold: {yaml}\n"),
+                    ":4: languages[0].metrics: ",
+                ),
+                (
+                    "pyproject.toml",
+                    format!("[tool.antipasta.defaults]\nmax_cyclomatic_complexity = {toml}\n"),
+                    ": [tool.antipasta]: max_cyclomatic_complexity: ",
+                ),
+            ];
+            for (name, text, location) in sources {
+                let path = write(dir.path(), name, &text);
+                let message = load(&path)
+                    .and_then(|file| Settings::resolve(file, Some(path.clone())))
+                    .expect_err(&text)
+                    .to_string();
+                let wanted = format!("{}{location}{expected}", path.display());
+                assert!(message.starts_with(&wanted), "{message}\nwanted: {wanted}");
+            }
+        }
+    }
+
+    #[test]
+    fn valid_thresholds_of_every_kind_are_accepted() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = write(
+            dir.path(),
+            ".antipasta.yaml",
+            "defaults:\n  max_cyclomatic_complexity: 0\n  min_maintainability_index: 47.5\n  max_halstead_effort: 1e4\n",
+        );
+        let settings = Settings::resolve(load(&path).expect("parses"), Some(path)).expect("valid");
+        assert_eq!(
+            threshold(&settings, Metric::CyclomaticComplexity),
+            Some((Comparison::Le, 0.0))
+        );
+        assert_eq!(
+            threshold(&settings, Metric::MaintainabilityIndex),
+            Some((Comparison::Ge, 47.5))
+        );
     }
 }

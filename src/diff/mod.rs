@@ -113,6 +113,14 @@ pub fn compare(
                 functions: Vec::new(),
                 removed_functions: old_functions.to_vec(),
             },
+            // Not analysed (unreadable, skipped as minified, a syntax
+            // error): nothing is known of its functions, so none is removed.
+            Some(result) if result.outcome.is_err() => FileChange {
+                status: pair.status,
+                old_path,
+                functions: Vec::new(),
+                removed_functions: Vec::new(),
+            },
             Some(result) => {
                 let new_functions = functions(Some(result));
                 let old_text = pair.old.as_ref().and_then(text).unwrap_or_default();

@@ -6,15 +6,20 @@ use std::collections::HashMap;
 use similar::TextDiff;
 
 use super::{UnitChange, UnitStatus};
-use crate::model::FunctionUnit;
+use crate::model::{FunctionUnit, Lines};
 
 /// The least similarity at which two differently named functions count as
 /// one renamed or moved function.
 const UNIT_SIMILARITY: f32 = 0.5;
 
-/// Above this many (unpaired old × unpaired new) candidates, only exact
-/// text matches pair functions, keeping a wholesale rewrite linear.
+/// Up to this many (unpaired old × unpaired new) candidates, every pair is
+/// compared; above, each function is compared with a bounded number of
+/// candidates only, keeping a wholesale rewrite linear in the file.
 const MAX_SIMILARITY_PAIRS: usize = 10_000;
+
+/// Above [`MAX_SIMILARITY_PAIRS`], how many base functions around its own
+/// position each unpaired target function is compared with.
+const CANDIDATES_PER_UNIT: usize = 16;
 
 /// A function with the source text of its lines.
 #[derive(Debug, Clone, Copy)]
@@ -35,19 +40,20 @@ pub struct UnitPairing {
 
 /// Each function with its lines of `source`.
 pub fn with_text<'a>(source: &'a str, functions: &'a [FunctionUnit]) -> Vec<UnitText<'a>> {
+    let lines = Lines::new(source);
     functions
         .iter()
         .map(|unit| UnitText {
             unit,
-            text: unit.span.lines(source),
+            text: lines.of(&unit.span),
         })
         .collect()
 }
 
-/// Pairs by qualified name first (in order, for repeated names), then the
-/// remaining functions by text similarity. A paired function with
-/// identical text is unchanged, otherwise modified; the rest are added or
-/// removed.
+/// Pairs by qualified name first (in order, for repeated names), then
+/// identical texts (in order), then the remaining functions by text
+/// similarity, most similar first. A paired function with identical text
+/// is unchanged, otherwise modified; the rest are added or removed.
 pub fn pair_units(old: &[UnitText<'_>], new: &[UnitText<'_>]) -> UnitPairing {
     let mut partner: Vec<Option<usize>> = vec![None; new.len()];
     let mut old_taken = vec![false; old.len()];
@@ -67,25 +73,30 @@ pub fn pair_units(old: &[UnitText<'_>], new: &[UnitText<'_>]) -> UnitPairing {
             old_taken[o] = true;
         }
     }
-    let unpaired_old = old_taken.iter().filter(|taken| !**taken).count();
-    let unpaired_new = partner.iter().filter(|p| p.is_none()).count();
-    let compare_similarity = unpaired_old * unpaired_new <= MAX_SIMILARITY_PAIRS;
-    let mut scored = Vec::new();
-    for (n, new_unit) in new.iter().enumerate() {
-        if partner[n].is_some() {
-            continue;
+    // Identical texts: what the similarity ranking would pair first.
+    let mut old_by_text: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (index, unit) in old.iter().enumerate().rev() {
+        if !old_taken[index] {
+            old_by_text.entry(unit.text).or_default().push(index);
         }
-        for (o, old_unit) in old.iter().enumerate() {
-            if old_taken[o] {
+    }
+    for (n, unit) in new.iter().enumerate() {
+        if partner[n].is_none() {
+            if let Some(o) = old_by_text.get_mut(unit.text).and_then(Vec::pop) {
+                partner[n] = Some(o);
+                old_taken[o] = true;
+            }
+        }
+    }
+    let unpaired_old: Vec<usize> = (0..old.len()).filter(|&o| !old_taken[o]).collect();
+    let unpaired_new: Vec<usize> = (0..new.len()).filter(|&n| partner[n].is_none()).collect();
+    let mut scored = Vec::new();
+    for (rank, &n) in unpaired_new.iter().enumerate() {
+        for &o in candidates(rank, unpaired_new.len(), &unpaired_old) {
+            if !could_be_similar(old[o].text, new[n].text) {
                 continue;
             }
-            let ratio = if old_unit.text == new_unit.text {
-                1.0
-            } else if compare_similarity {
-                TextDiff::from_lines(old_unit.text, new_unit.text).ratio()
-            } else {
-                0.0
-            };
+            let ratio = TextDiff::from_lines(old[o].text, new[n].text).ratio();
             if ratio >= UNIT_SIMILARITY {
                 scored.push((ratio, n, o));
             }
@@ -125,6 +136,34 @@ pub fn pair_units(old: &[UnitText<'_>], new: &[UnitText<'_>]) -> UnitPairing {
     UnitPairing { changes, removed }
 }
 
+/// The unpaired base functions the `rank`-th of `new_count` unpaired target
+/// functions is compared with: all of them when the product is small, else
+/// the [`CANDIDATES_PER_UNIT`] around the same relative position (renamed
+/// functions mostly keep their order).
+fn candidates(rank: usize, new_count: usize, unpaired_old: &[usize]) -> &[usize] {
+    if unpaired_old.len().saturating_mul(new_count) <= MAX_SIMILARITY_PAIRS {
+        return unpaired_old;
+    }
+    let centre = rank.saturating_mul(unpaired_old.len()) / new_count.max(1);
+    let start = centre
+        .saturating_sub(CANDIDATES_PER_UNIT / 2)
+        .min(unpaired_old.len().saturating_sub(CANDIDATES_PER_UNIT));
+    let end = (start + CANDIDATES_PER_UNIT).min(unpaired_old.len());
+    &unpaired_old[start..end]
+}
+
+/// Whether two texts' line counts allow a similarity of [`UNIT_SIMILARITY`]:
+/// the ratio is 2 × matching lines / all lines, at most 2 × shorter /
+/// (shorter + longer), so a text three times longer than the other can
+/// never reach one half. Skips hopeless comparisons without changing a result.
+fn could_be_similar(one: &str, two: &str) -> bool {
+    let lines = |text: &str| text.lines().count().max(1);
+    let (a, b) = (lines(one), lines(two));
+    let (short, long) = (a.min(b), a.max(b));
+    // 2·short / (short + long) ≥ 1/2  ⇔  3·short ≥ long
+    3 * short >= long
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,9 +197,11 @@ mod tests {
     #[test]
     fn unit_lines_cut_whole_lines() {
         let source = "a\nb\nc\nd";
-        assert_eq!(unit("f", 2, 3).span.lines(source), "b\nc\n");
-        assert_eq!(unit("f", 4, 4).span.lines(source), "d");
-        assert_eq!(unit("f", 1, 9).span.lines(source), source);
+        let lines = Lines::new(source);
+        assert_eq!(lines.of(&unit("f", 2, 3).span), "b\nc\n");
+        assert_eq!(lines.of(&unit("f", 4, 4).span), "d");
+        assert_eq!(lines.of(&unit("f", 1, 9).span), source);
+        assert_eq!(lines.of(&unit("f", 9, 9).span), "");
     }
 
     #[test]
@@ -245,5 +286,49 @@ mod tests {
             ]
         );
         assert!(pairing.removed.is_empty());
+    }
+
+    /// 300 renamed functions (90,000 candidate pairs): each is still paired
+    /// with its own base version, through the bounded comparison.
+    #[test]
+    fn a_wholesale_rename_pairs_every_function_with_bounded_comparisons() {
+        let count = 300;
+        let text = |prefix: &str, i: usize| {
+            format!("def {prefix}{i}(a):\n    x = a + {i}\n    y = x * {i}\n    return y - {i}\n")
+        };
+        let old_units: Vec<FunctionUnit> =
+            (0..count).map(|i| unit(&format!("f{i}"), 1, 4)).collect();
+        let new_units: Vec<FunctionUnit> =
+            (0..count).map(|i| unit(&format!("g{i}"), 1, 4)).collect();
+        let old_texts: Vec<String> = (0..count).map(|i| text("f", i)).collect();
+        let new_texts: Vec<String> = (0..count).map(|i| text("g", i)).collect();
+        let old: Vec<UnitText<'_>> = old_units
+            .iter()
+            .zip(&old_texts)
+            .map(|(unit, text)| UnitText { unit, text })
+            .collect();
+        let new: Vec<UnitText<'_>> = new_units
+            .iter()
+            .zip(&new_texts)
+            .map(|(unit, text)| UnitText { unit, text })
+            .collect();
+        assert!(count * count > MAX_SIMILARITY_PAIRS);
+        let pairing = pair_units(&old, &new);
+        let expected: Vec<(UnitStatus, Option<String>)> = (0..count)
+            .map(|i| (UnitStatus::Modified, Some(format!("f{i}"))))
+            .collect();
+        let found: Vec<(UnitStatus, Option<String>)> = statuses(&pairing)
+            .into_iter()
+            .map(|(status, name)| (status, name.map(str::to_owned)))
+            .collect();
+        assert_eq!(found, expected);
+        assert!(pairing.removed.is_empty());
+    }
+
+    #[test]
+    fn texts_of_very_different_lengths_are_never_compared() {
+        assert!(could_be_similar("a\nb\nc\n", "a\n"));
+        assert!(!could_be_similar("a\nb\nc\nd\n", "a\n"));
+        assert!(could_be_similar("", "a\n"));
     }
 }

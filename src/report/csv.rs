@@ -1,9 +1,12 @@
 //! `--format csv`: a header row and one row per violation (RFC 4180: CRLF
 //! line ends; a field with a comma, quote, CR or LF is quoted, quotes doubled).
+//! A path or function name a spreadsheet would read as a formula is
+//! prefixed with `'` ([`super::escape::csv_cell`]).
 //!
 //! Values are written in full precision; `change` is empty outside diff
 //! mode and `fails` says whether the row fails the run under `--fail-on`.
 
+use super::escape::csv_cell;
 use super::Report;
 
 const HEADER: [&str; 11] = [
@@ -32,11 +35,11 @@ pub fn render(report: &Report) -> String {
         row(
             &mut out,
             [
-                v.path.clone(),
+                csv_cell(&v.path).into_owned(),
                 v.line.to_string(),
                 end_line,
                 v.column.to_string(),
-                v.function.clone().unwrap_or_default(),
+                csv_cell(v.function.as_deref().unwrap_or_default()).into_owned(),
                 v.metric.name().to_owned(),
                 v.value.to_string(),
                 v.threshold.to_string(),

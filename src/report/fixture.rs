@@ -27,6 +27,7 @@ impl Fixture {
             violations: &self.violations,
             summary: Summary::of(&self.results, &self.violations),
             fail_on: self.fail_on,
+            root: Some(std::path::Path::new("/work/repo")),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Renderers: pure functions from results and violations to bytes.
 
 pub mod csv;
+pub mod escape;
 #[cfg(test)]
 mod fixture;
 pub mod github;
@@ -10,6 +11,8 @@ pub mod markdown;
 pub mod sarif;
 mod sarif_wire;
 pub mod text;
+
+use std::path::Path;
 
 use crate::diff::policy::FailOn;
 use crate::diff::{FileChange, FileStatus, UnitChange};
@@ -56,6 +59,9 @@ pub struct Report<'a> {
     pub summary: Summary,
     /// `diff` only: which violations fail the run. `None` (`check`): all do.
     pub fail_on: Option<FailOn>,
+    /// The directory the paths are relative to (the repository root), for
+    /// locating a file outside it by an absolute path (SARIF).
+    pub root: Option<&'a Path>,
 }
 
 impl Report<'_> {
@@ -116,6 +122,8 @@ pub struct Summary {
     pub functions: usize,
     pub violations: usize,
     pub errors: usize,
+    /// Files deliberately not judged (skipped as minified).
+    pub skipped: usize,
     pub cache_hits: usize,
     pub cache_misses: usize,
     /// Functions whose metrics were computed in this run (not taken from
@@ -134,6 +142,7 @@ impl Summary {
             functions: 0,
             violations: violations.len(),
             errors: 0,
+            skipped: 0,
             cache_hits: 0,
             cache_misses: 0,
             units_scored: 0,
@@ -143,7 +152,7 @@ impl Summary {
             match &result.outcome {
                 Ok(analysis) => summary.functions += analysis.functions.len(),
                 Err(err) if err.is_failure() => summary.errors += 1,
-                Err(_) => {}
+                Err(_) => summary.skipped += 1,
             }
         }
         summary

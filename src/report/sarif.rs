@@ -1,7 +1,8 @@
 //! `--format sarif`: SARIF 2.1.0, for GitHub code scanning and other
 //! dashboards. One rule per metric; one result per violation with a
-//! repository-relative location (`%SRCROOT%`); files that could not be
-//! analysed become tool execution notifications.
+//! repository-relative location (`%SRCROOT%`), or an absolute `file://` URI
+//! without a base for a file outside the repository (never a `../` URI);
+//! files that could not be analysed become tool execution notifications.
 //!
 //! Levels follow the gate: `error` when the violation fails the run; in
 //! diff mode `warning` for a new or worsened one that `--fail-on` lets pass
@@ -11,6 +12,7 @@
 //! keys (FNV-1a, 64 bit), never a line, so an alert survives code moving.
 
 use std::collections::{BTreeMap, HashMap};
+use std::path::{Component, Path, PathBuf};
 
 use super::sarif_wire as wire;
 use super::Report;
@@ -33,7 +35,7 @@ pub fn render(report: &Report) -> String {
                 message: wire::Text {
                     text: format!("{}: cannot analyse: {err}", result.path),
                 },
-                locations: vec![location(&result.path, line, column, None, None)],
+                locations: vec![location(report, &result.path, line, column, None, None)],
             }
         })
         .collect();
@@ -106,6 +108,7 @@ fn result(report: &Report, violation: &Violation, rank: usize) -> wire::SarifRes
             text: violation.message(),
         },
         locations: vec![location(
+            report,
             &violation.path,
             violation.line,
             violation.column,
@@ -127,6 +130,7 @@ fn result(report: &Report, violation: &Violation, rank: usize) -> wire::SarifRes
 }
 
 fn location(
+    report: &Report,
     path: &str,
     line: u32,
     column: u32,
@@ -135,10 +139,7 @@ fn location(
 ) -> wire::Location {
     wire::Location {
         physical_location: wire::PhysicalLocation {
-            artifact_location: wire::ArtifactLocation {
-                uri: uri(path),
-                uri_base_id: SRCROOT,
-            },
+            artifact_location: artifact(path, report.root),
             region: wire::Region {
                 start_line: line,
                 start_column: column,
@@ -155,9 +156,72 @@ fn location(
     }
 }
 
-/// A relative URI reference: every byte but unreserved characters and `/`
-/// percent-encoded (UTF-8).
-fn uri(path: &str) -> String {
+/// Where `path` (relative to `root`, the repository root) is: a URI
+/// relative to `%SRCROOT%` when it stays inside the root once `.` and `..`
+/// are resolved, else an absolute `file://` URI with no base.
+fn artifact(path: &str, root: Option<&Path>) -> wire::ArtifactLocation {
+    let given = Path::new(path);
+    let inside = !given.has_root() && lexical(given).is_some_and(|p| p.components().count() > 0);
+    let absolute = match (inside, root) {
+        (true, _) => None,
+        (false, _) if given.is_absolute() => lexical(given),
+        (false, Some(root)) => lexical(&root.join(given)),
+        (false, None) => None,
+    };
+    match absolute {
+        Some(absolute) => wire::ArtifactLocation {
+            uri: file_uri(&absolute),
+            uri_base_id: None,
+        },
+        None => wire::ArtifactLocation {
+            uri: encode(&slashed(
+                &lexical(given).unwrap_or_else(|| given.to_owned()),
+            )),
+            uri_base_id: Some(SRCROOT),
+        },
+    }
+}
+
+/// `path` with `.` and `..` resolved without touching the filesystem,
+/// `/`-separated; `None` when a `..` climbs above its start.
+fn lexical(path: &Path) -> Option<PathBuf> {
+    let mut out = PathBuf::new();
+    let mut depth = 0_usize;
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir if depth == 0 => return None,
+            Component::ParentDir => {
+                out.pop();
+                depth -= 1;
+            }
+            Component::Normal(name) => {
+                out.push(name);
+                depth += 1;
+            }
+            root => out.push(root),
+        }
+    }
+    Some(out)
+}
+
+/// `file:///abs/path` (or `file:///C:/abs/path`), percent-encoded.
+fn file_uri(absolute: &Path) -> String {
+    let text = slashed(absolute);
+    match text.as_bytes() {
+        [drive, b':', ..] if drive.is_ascii_alphabetic() => {
+            format!("file:///{}:{}", *drive as char, encode(&text[2..]))
+        }
+        _ => format!("file://{}", encode(&text)),
+    }
+}
+
+fn slashed(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+/// Every byte but unreserved characters and `/` percent-encoded (UTF-8).
+fn encode(path: &str) -> String {
     let mut out = String::new();
     for byte in path.bytes() {
         match byte {
@@ -371,5 +435,35 @@ mod tests {
         // (FNV-1a 64 of "a.py\0f\0cyclomatic_complexity\01", computed
         // independently with Python.)
         assert_eq!(key("f", 1), "fca66fcab71e639f");
+    }
+
+    #[test]
+    fn locations_are_repository_relative_or_absolute_file_uris() {
+        let root = Some(Path::new("/work/repo"));
+        let shown = |path: &str| {
+            let location = artifact(path, root);
+            (location.uri, location.uri_base_id)
+        };
+        assert_eq!(
+            shown("pkg/a b.py"),
+            ("pkg/a%20b.py".to_owned(), Some(SRCROOT))
+        );
+        assert_eq!(shown("pkg/../a.py"), ("a.py".to_owned(), Some(SRCROOT)));
+        assert_eq!(
+            shown("../out/x.py"),
+            ("file:///work/out/x.py".to_owned(), None)
+        );
+        assert_eq!(
+            shown("pkg/../../x.py"),
+            ("file:///work/x.py".to_owned(), None)
+        );
+        assert_eq!(
+            shown("/tmp/x%.py"),
+            ("file:///tmp/x%25.py".to_owned(), None)
+        );
+        assert_eq!(
+            file_uri(Path::new("C:/Users/x.py")),
+            "file:///C:/Users/x.py"
+        );
     }
 }

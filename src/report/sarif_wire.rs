@@ -115,7 +115,9 @@ pub struct PhysicalLocation {
 #[serde(rename_all = "camelCase")]
 pub struct ArtifactLocation {
     pub uri: String,
-    pub uri_base_id: &'static str,
+    /// `%SRCROOT%` for a repository-relative `uri`; none for an absolute one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uri_base_id: Option<&'static str>,
 }
 
 #[derive(Serialize)]

@@ -2,10 +2,13 @@
 //! In diff mode, each changed file first lists its changed functions with deltas.
 //!
 //! Styles are embedded as ANSI sequences; the CLI writes through anstream,
-//! which strips them for pipes, `NO_COLOR` and non-terminals.
+//! which strips them for pipes, `NO_COLOR` and non-terminals. Paths, names
+//! and messages are untrusted: their control characters are shown as
+//! escapes ([`super::escape`]), so every line is one the renderer began.
 
 use anstyle::{AnsiColor, Style};
 
+use super::escape::{line_start_path, visible};
 use super::{Report, Summary};
 use crate::diff::{FileChange, FileStatus, UnitStatus};
 use crate::gate::{format_value, ViolationChange};
@@ -34,23 +37,25 @@ pub fn render(report: &Report, quiet: bool) -> String {
             // Deliberately skipped files are a note, and only in full output.
             if !quiet {
                 out.push_str(&format!(
-                    "{PATH}{}{PATH:#}: {NOTE}note{NOTE:#}: {err}\n",
-                    result.path
+                    "{PATH}{}{PATH:#}: {NOTE}note{NOTE:#}: {}\n",
+                    line_start_path(&result.path),
+                    visible(&err.to_string())
                 ));
             }
             continue;
         }
         let (line, column) = err.position().unwrap_or((1, 1));
         out.push_str(&format!(
-            "{PATH}{}{PATH:#}:{line}:{column}: {ERROR}error{ERROR:#}: {err}\n",
-            result.path
+            "{PATH}{}{PATH:#}:{line}:{column}: {ERROR}error{ERROR:#}: {}\n",
+            line_start_path(&result.path),
+            visible(&err.to_string())
         ));
     }
     for v in report.violations {
         let subject = v
             .function
             .as_ref()
-            .map(|name| format!(" in {name}"))
+            .map(|name| format!(" in {}", visible(name)))
             .unwrap_or_default();
         let change = match v.change {
             Some(ViolationChange::Existing) => format!(" {DIM}[existing]{DIM:#}"),
@@ -59,7 +64,7 @@ pub fn render(report: &Report, quiet: bool) -> String {
         };
         out.push_str(&format!(
             "{PATH}{}{PATH:#}:{}:{}: {METRIC}{}{METRIC:#} {} {DIM}(limit {} {}){DIM:#}{subject}{change}\n",
-            v.path,
+            line_start_path(&v.path),
             v.line,
             v.column,
             v.metric,
@@ -77,12 +82,12 @@ pub fn render(report: &Report, quiet: bool) -> String {
 /// `path (status)` and one line per added, modified or removed function.
 fn file_changes(out: &mut String, result: &FileResult, change: &FileChange) {
     let heading = match (&change.old_path, change.status) {
-        (Some(old), FileStatus::Renamed) => format!("renamed from {old}"),
+        (Some(old), FileStatus::Renamed) => format!("renamed from {}", visible(old)),
         _ => change.status.name().to_owned(),
     };
     out.push_str(&format!(
         "{PATH}{}{PATH:#} {DIM}({heading}){DIM:#}\n",
-        result.path
+        line_start_path(&result.path)
     ));
     if let Ok(analysis) = &result.outcome {
         for (function, unit) in analysis.functions.iter().zip(&change.functions) {
@@ -96,11 +101,11 @@ fn file_changes(out: &mut String, result: &FileResult, change: &FileChange) {
                 .before
                 .as_ref()
                 .filter(|before| before.qualified_name != function.qualified_name)
-                .map(|before| format!(" {DIM}(was {}){DIM:#}", before.qualified_name))
+                .map(|before| format!(" {DIM}(was {}){DIM:#}", visible(&before.qualified_name)))
                 .unwrap_or_default();
             out.push_str(&format!(
                 "  {style}{label:<8}{style:#} {}{renamed} {DIM}line {}{DIM:#}: {}\n",
-                function.qualified_name,
+                visible(&function.qualified_name),
                 function.span.line,
                 deltas(function, unit.before.as_ref()),
             ));
@@ -109,7 +114,8 @@ fn file_changes(out: &mut String, result: &FileResult, change: &FileChange) {
     for removed in &change.removed_functions {
         out.push_str(&format!(
             "  {REMOVED}{:<8}{REMOVED:#} {}\n",
-            "removed", removed.qualified_name
+            "removed",
+            visible(&removed.qualified_name)
         ));
     }
 }
@@ -153,8 +159,13 @@ fn summary_line(s: Summary, diff: bool) -> String {
         "Found problems"
     };
     let scope = if diff { "changed " } else { "" };
+    // A file left unjudged is named in the summary, never silently counted as passing.
+    let skipped = match s.skipped {
+        0 => String::new(),
+        n => format!(", {} not judged (minified)", plural(n, "file")),
+    };
     format!(
-        "{verdict}: {} in {}, {}, {} that could not be analysed.\n",
+        "{verdict}: {} in {}, {}, {} that could not be analysed{skipped}.\n",
         plural(s.violations, "violation"),
         plural(s.files, &format!("{scope}file")),
         plural(s.functions, "function"),

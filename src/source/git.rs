@@ -16,6 +16,12 @@ pub enum GitError {
     NotARepository { path: PathBuf },
     #[error("{path}: cannot open the git repository: {message}")]
     Open { path: PathBuf, message: String },
+    #[error(
+        "{path}: the repository names objects with {format} (extensions.objectFormat), \
+         which antipasta does not support; only SHA-1 repositories can be read \
+         (`antipasta check PATHS` without --staged still works)"
+    )]
+    ObjectFormat { path: PathBuf, format: String },
     #[error("cannot read the git index: {message}")]
     Index { message: String },
     #[error("cannot resolve HEAD: {message}")]
@@ -78,6 +84,9 @@ pub struct Staged {
     pub files: Vec<GitFile>,
     /// Paths with merge conflicts (index stages 1–3).
     pub unmerged: Vec<String>,
+    /// The pathspecs that name no index entry at all (neither a file nor a
+    /// directory holding one).
+    pub unmatched: Vec<String>,
 }
 
 /// An opened repository, shareable across analysis threads.
@@ -102,9 +111,17 @@ impl GitSource {
                 })
             }
             Err(err) => {
-                return Err(GitError::Open {
-                    path: dir.to_owned(),
-                    message: err.to_string(),
+                return Err(match declared_object_format(dir) {
+                    Some(format) if !format.eq_ignore_ascii_case("sha1") => {
+                        GitError::ObjectFormat {
+                            path: dir.to_owned(),
+                            format,
+                        }
+                    }
+                    _ => GitError::Open {
+                        path: dir.to_owned(),
+                        message: causes(&err),
+                    },
                 })
             }
         };
@@ -138,6 +155,7 @@ impl GitSource {
         let index = open_index(&repo)?;
         let head = HeadComparison::new(&repo, index.tree())?;
         let mut staged = index_listing(&index);
+        staged.unmatched = unmatched_pathspecs(&index, pathspecs);
         staged
             .unmerged
             .retain(|path| matches_pathspec(path, pathspecs));
@@ -243,9 +261,9 @@ impl GitSource {
 
     /// The analysable tracked files present in the worktree (what `git
     /// diff` compares): every index entry of a regular file that still
-    /// exists as one, with its index blob id when the stat data says the
-    /// file is unchanged. Intent-to-add entries are included; an unmerged
-    /// path is listed once.
+    /// exists as one (or cannot be examined), with its index blob id when
+    /// the stat data says the file is unchanged. Intent-to-add entries are
+    /// included; an unmerged path is listed once.
     pub fn tracked_worktree_files(&self) -> Result<Vec<WorktreeFile>, GitError> {
         let Some(workdir) = &self.workdir else {
             return Ok(Vec::new());
@@ -270,19 +288,25 @@ impl GitSource {
                 continue;
             }
             let absolute = workdir.join(&path);
-            let Ok(metadata) = gix::index::fs::Metadata::from_path_no_follow(&absolute) else {
-                continue;
+            let metadata = match gix::index::fs::Metadata::from_path_no_follow(&absolute) {
+                Ok(metadata) if !metadata.is_file() => continue,
+                Ok(metadata) => Some(metadata),
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => continue,
+                // Present but not examinable (an unreadable directory): listed
+                // without an id, so reading it reports the error for this file
+                // instead of calling it deleted.
+                Err(_) => None,
             };
-            if !metadata.is_file() {
-                continue;
-            }
-            let clean = entry.stage() == gix::index::entry::Stage::Unconflicted
-                && !entry
-                    .flags
-                    .contains(gix::index::entry::Flags::INTENT_TO_ADD)
-                && gix::index::entry::Stat::from_fs(&metadata).is_ok_and(|stat| {
-                    entry.stat.matches(&stat, options) && !entry.stat.is_racy(index_time, options)
-                });
+            let clean = metadata.is_some_and(|metadata| {
+                entry.stage() == gix::index::entry::Stage::Unconflicted
+                    && !entry
+                        .flags
+                        .contains(gix::index::entry::Flags::INTENT_TO_ADD)
+                    && gix::index::entry::Stat::from_fs(&metadata).is_ok_and(|stat| {
+                        entry.stat.matches(&stat, options)
+                            && !entry.stat.is_racy(index_time, options)
+                    })
+            });
             files.push(WorktreeFile {
                 path,
                 absolute,
@@ -291,6 +315,16 @@ impl GitSource {
             });
         }
         Ok(files)
+    }
+
+    /// A blob's size from its object header, without inflating the blob.
+    pub fn blob_size(&self, id: ObjectId) -> Result<u64, GitError> {
+        let repo = self.repo.to_thread_local();
+        let header = repo.find_header(id).map_err(|e| GitError::Object {
+            id,
+            message: e.to_string(),
+        })?;
+        Ok(header.size())
     }
 
     /// The content of a blob.
@@ -313,9 +347,75 @@ fn is_regular_file(entry: &gix::index::Entry) -> bool {
 }
 
 fn open_index(repo: &gix::Repository) -> Result<gix::worktree::Index, GitError> {
-    repo.index_or_empty().map_err(|e| GitError::Index {
-        message: e.to_string(),
+    repo.index_or_empty().map_err(|err| GitError::Index {
+        message: index_problem(repo, &err),
     })
+}
+
+/// The `extensions.objectFormat` of the repository containing `dir`, read
+/// from its config file directly: gix, built for SHA-1 only, refuses to open
+/// a repository that declares another format.
+fn declared_object_format(dir: &Path) -> Option<String> {
+    let (found, _trust) = gix::discover::upwards(dir).ok()?;
+    let (git_dir, _) = found.into_repository_and_work_tree_directories();
+    // A linked worktree's git directory names the shared one in `commondir`.
+    let common_dir = match std::fs::read_to_string(git_dir.join("commondir")) {
+        Ok(relative) => git_dir.join(relative.trim_end()),
+        Err(_) => git_dir,
+    };
+    let config = gix::config::File::from_path_no_includes(
+        common_dir.join("config"),
+        gix::config::Source::Local,
+    )
+    .ok()?;
+    let format = config.string("extensions.objectFormat")?;
+    Some(format.to_str_lossy().into_owned())
+}
+
+/// What is wrong with an index gix could not open. gix verifies the file's
+/// trailing checksum before decoding it and calls any mismatch a "Shared
+/// index checksum mismatch", whatever is damaged; decoding the file again
+/// without that check finds the fault git would name (a bad signature or
+/// version, a truncated entry). When only the checksum fails, that is said.
+fn index_problem(repo: &gix::Repository, err: &(dyn std::error::Error + 'static)) -> String {
+    let path = repo.index_path();
+    let unverified = gix::index::File::at(
+        &path,
+        repo.object_hash(),
+        true,
+        gix::index::decode::Options::default(),
+    );
+    match unverified {
+        Err(structural) => format!("{}: {}", path.display(), causes(&structural)),
+        Ok(_) => format!(
+            "{}: the file is corrupt: its checksum does not match its content ({})",
+            path.display(),
+            deepest_cause(err)
+        ),
+    }
+}
+
+/// An error and its causes, `outer: inner: …`.
+fn causes(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut messages: Vec<String> = Vec::new();
+    let mut next = Some(err);
+    while let Some(current) = next {
+        let message = current.to_string();
+        // Wrappers often repeat their cause's text; say it once.
+        if !messages.iter().any(|seen| seen.contains(&message)) {
+            messages.push(message);
+        }
+        next = current.source();
+    }
+    messages.join(": ")
+}
+
+fn deepest_cause(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut deepest = err;
+    while let Some(source) = deepest.source() {
+        deepest = source;
+    }
+    deepest.to_string()
 }
 
 /// The analysable regular files of an index (intent-to-add entries apart),
@@ -347,6 +447,27 @@ fn index_listing(index: &gix::index::File) -> Staged {
     }
     staged.files.sort();
     staged
+}
+
+/// The pathspecs no entry of `index` lies at or under: one pass over the
+/// entries and their parent directories, then one lookup per pathspec.
+fn unmatched_pathspecs(index: &gix::index::File, pathspecs: &[String]) -> Vec<String> {
+    let mut known: std::collections::HashSet<&[u8]> = std::collections::HashSet::new();
+    for entry in index.entries() {
+        let path: &[u8] = entry.path(index).as_ref();
+        known.insert(path);
+        for (at, _) in path.iter().enumerate().filter(|(_, byte)| **byte == b'/') {
+            known.insert(&path[..at]);
+        }
+    }
+    pathspecs
+        .iter()
+        .filter(|spec| {
+            let spec = spec.trim_end_matches('/');
+            !(spec.is_empty() || spec == "." || known.contains(spec.as_bytes()))
+        })
+        .cloned()
+        .collect()
 }
 
 /// What HEAD holds, for telling staged changes from unchanged files. As git

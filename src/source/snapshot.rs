@@ -4,7 +4,7 @@
 use gix::ObjectId;
 
 use super::git::{GitFile, GitSource};
-use super::{Origin, SourceFile};
+use super::{read_regular_file, Origin, SourceFile};
 use crate::config::Settings;
 use crate::engine::blob_id;
 
@@ -39,7 +39,7 @@ impl Snapshot {
                 }
                 blobs(staged.files)
             }
-            Snapshot::Worktree => worktree_files(git)?,
+            Snapshot::Worktree => worktree_files(git, settings.max_file_size)?,
         };
         files.retain(|file| !settings.ignore.is_match(&file.display));
         Ok(files)
@@ -59,8 +59,9 @@ fn blobs(files: Vec<GitFile>) -> Vec<SourceFile> {
 }
 
 /// Tracked files as they are on disk; files changed since staging are
-/// read once to hash them.
-fn worktree_files(git: &GitSource) -> Result<Vec<SourceFile>, String> {
+/// read once to hash them (one that cannot be read keeps no id: reading it
+/// again for the analysis reports why, for that file).
+fn worktree_files(git: &GitSource, max_file_size: u64) -> Result<Vec<SourceFile>, String> {
     if git.workdir().is_none() {
         return Err("a bare repository has no worktree: name two revisions, \
                     as in `antipasta diff A B`"
@@ -71,7 +72,7 @@ fn worktree_files(git: &GitSource) -> Result<Vec<SourceFile>, String> {
         .into_iter()
         .map(|file| {
             let blob = file.clean_blob.or_else(|| {
-                let bytes = std::fs::read(&file.absolute).ok()?;
+                let bytes = read_regular_file(&file.absolute, max_file_size).ok()?;
                 blob_id(&bytes).parse().ok()
             });
             SourceFile {

@@ -16,6 +16,19 @@ pub struct WalkError {
     pub message: String,
 }
 
+/// The files a walk found, and the places it could not look into.
+#[derive(Debug, Default)]
+pub struct Listing {
+    /// Sorted by display path.
+    pub files: Vec<SourceFile>,
+    /// Directories that could not be listed: files inside them may have
+    /// gone unjudged, so each is an error for the run.
+    pub unreadable: Vec<WalkError>,
+    /// Ignore files that could not be read or parsed (as git, the walk
+    /// goes on without them).
+    pub warnings: Vec<WalkError>,
+}
+
 /// The repository root above `start`, if any.
 pub fn repository_root(start: &Path) -> Option<PathBuf> {
     start
@@ -24,54 +37,55 @@ pub fn repository_root(start: &Path) -> Option<PathBuf> {
         .map(Path::to_path_buf)
 }
 
-/// Lists the files to analyse under `paths`, sorted by display path.
+/// Lists the files to analyse under `paths`. A path that does not exist
+/// (or cannot be examined) is an error for the whole command, as with
+/// ruff and git.
 pub fn collect(
     paths: &[PathBuf],
     cwd: &Path,
     base: &Path,
     settings: &Settings,
-) -> (Vec<SourceFile>, Vec<WalkError>) {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
+) -> Result<Listing, WalkError> {
+    let mut listing = Listing::default();
     for path in paths {
         let absolute = if path.is_absolute() {
             path.clone()
         } else {
             cwd.join(path)
         };
-        if absolute.is_file() {
-            // Named explicitly: analysed whatever the ignore rules say.
-            if let Some(language) = Language::from_path(&absolute) {
-                files.push(SourceFile {
-                    display: display_path(&absolute, base),
-                    origin: Origin::Path(absolute),
-                    language,
-                    blob: None,
-                });
-            }
+        let metadata = std::fs::metadata(&absolute).map_err(|err| WalkError {
+            path: path.display().to_string(),
+            message: io_message(&err),
+        })?;
+        if metadata.is_dir() {
+            walk_directory(&absolute, base, settings, &mut listing);
             continue;
         }
-        if !absolute.exists() {
-            errors.push(WalkError {
-                path: path.display().to_string(),
-                message: "no such file or directory".to_owned(),
+        // Named explicitly: analysed whatever the ignore rules say. A named
+        // symbolic link is followed here, once; the reader then opens its
+        // target without following links, and refuses anything but a
+        // regular file (a named FIFO or device included).
+        if let Some(language) = Language::from_path(&absolute) {
+            let is_link = std::fs::symlink_metadata(&absolute).is_ok_and(|m| m.is_symlink());
+            let origin = if is_link {
+                std::fs::canonicalize(&absolute).unwrap_or_else(|_| absolute.clone())
+            } else {
+                absolute.clone()
+            };
+            listing.files.push(SourceFile {
+                display: display_path(&absolute, base),
+                origin: Origin::Path(origin),
+                language,
+                blob: None,
             });
-            continue;
         }
-        walk_directory(&absolute, base, settings, &mut files, &mut errors);
     }
-    files.sort();
-    files.dedup_by(|a, b| a.origin == b.origin);
-    (files, errors)
+    listing.files.sort();
+    listing.files.dedup_by(|a, b| a.origin == b.origin);
+    Ok(listing)
 }
 
-fn walk_directory(
-    dir: &Path,
-    base: &Path,
-    settings: &Settings,
-    files: &mut Vec<SourceFile>,
-    errors: &mut Vec<WalkError>,
-) {
+fn walk_directory(dir: &Path, base: &Path, settings: &Settings, listing: &mut Listing) {
     let walker = ignore::WalkBuilder::new(dir)
         .hidden(false)
         .ignore(false)
@@ -85,10 +99,16 @@ fn walk_directory(
         let entry = match entry {
             Ok(entry) => entry,
             Err(err) => {
-                errors.push(WalkError {
-                    path: dir.display().to_string(),
-                    message: err.to_string(),
-                });
+                let (path, message) = error_path(&err);
+                let error = WalkError {
+                    path: display_path(path.unwrap_or(dir), base),
+                    message,
+                };
+                // `Partial` is how the walker reports a bad ignore file.
+                match err {
+                    ignore::Error::Partial(_) => listing.warnings.push(error),
+                    _ => listing.unreadable.push(error),
+                }
                 continue;
             }
         };
@@ -103,12 +123,39 @@ fn walk_directory(
         if settings.ignore.is_match(&display) {
             continue;
         }
-        files.push(SourceFile {
+        listing.files.push(SourceFile {
             display,
             origin: Origin::Path(path),
             language,
             blob: None,
         });
+    }
+}
+
+/// The path a walk error names, if any, and its message without the path.
+fn error_path(err: &ignore::Error) -> (Option<&Path>, String) {
+    match err {
+        ignore::Error::WithPath { path, err } => (Some(path), error_path(err).1),
+        ignore::Error::WithDepth { err, .. } => error_path(err),
+        ignore::Error::Io(io) => (None, io_message(io)),
+        other => (None, other.to_string()),
+    }
+}
+
+/// An I/O error as `ls` prints it: "Permission denied", without "(os
+/// error 13)" or the wrapper's own path.
+pub fn io_message(err: &std::io::Error) -> String {
+    let inner = err
+        .get_ref()
+        .and_then(|wrapped| std::error::Error::source(wrapped))
+        .and_then(|source| source.downcast_ref::<std::io::Error>());
+    if let Some(inner) = inner {
+        return io_message(inner);
+    }
+    let text = err.to_string();
+    match text.find(" (os error ") {
+        Some(end) => text[..end].to_owned(),
+        None => text,
     }
 }
 

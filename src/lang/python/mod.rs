@@ -24,7 +24,7 @@ use crate::lang::tree::{Node, SyntaxTree};
 use crate::metrics::halstead::HalsteadReport;
 use crate::metrics::maintainability::{maintainability_index, maintainability_rank, MiInputs};
 use crate::model::{
-    Analysis, AnalysisError, Baseline, ClassUnit, FileMetrics, FunctionUnit, Scored,
+    Analysis, AnalysisError, Baseline, ClassUnit, FileMetrics, FunctionUnit, Lines, Scored,
 };
 
 /// Deepest syntax tree analysed. CPython rejects far shallower code (100
@@ -157,12 +157,14 @@ fn unchanged_units<'b>(
     baseline: &'b Baseline,
 ) -> HashMap<usize, &'b FunctionUnit> {
     let old_source = lone_carriage_returns_as_newlines(&baseline.source);
+    let old_lines = Lines::new(&old_source);
+    let new_lines = Lines::new(source);
     let by_text: HashMap<(&str, &str), &FunctionUnit> = baseline
         .functions
         .iter()
         .map(|unit| {
             (
-                (unit.qualified_name.as_str(), unit.span.lines(&old_source)),
+                (unit.qualified_name.as_str(), old_lines.of(&unit.span)),
                 unit,
             )
         })
@@ -171,7 +173,7 @@ fn unchanged_units<'b>(
         .iter()
         .filter(|definition| !definition.is_class)
         .filter_map(|definition| {
-            let text = definition.span.lines(source);
+            let text = new_lines.of(&definition.span);
             let unit = by_text.get(&(definition.qualified_name.as_str(), text))?;
             Some((definition.key, *unit))
         })
