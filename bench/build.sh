@@ -5,18 +5,20 @@
 #   bench/build.sh build NAME PROFILE [CARGO_ARGS...]
 #       a clean `cargo build --locked --profile PROFILE --timings` in its own
 #       target directory (bench/.work/build/NAME), so nothing is reused;
-#       prints the wall time, the load average around it, and the ten
+#       prints the wall time, the CPU time (user + system, all processes:
+#       what the build costs whatever the load), the load average around
+#       it, and the ten
 #       longest compilation units from cargo's timings (the HTML report is
 #       left in bench/.work/build/NAME/cargo-timings/). CARGO_ARGS are passed
 #       on, e.g. `--config profile.release.lto="thin"` to build a profile as
 #       it was.
 #   bench/build.sh run NAME... 
-#       the binaries built under those names, on the fixture corpora
-#       (fixtures/python/corpus and fixtures/javascript/corpus, fetched by
-#       fixtures/fetch.sh), `check --no-cache -j 1 -q`: instructions counted
-#       by valgrind's callgrind (repeatable whatever else the machine does),
-#       and the fastest of 5 wall times, the runs of the binaries
-#       interleaved.
+#       the binaries built under those names, `check --no-cache -j 1 -q` on
+#       the fixture corpora (fetched by fixtures/fetch.sh): instructions
+#       counted by valgrind's callgrind on zarr and rxjs (repeatable whatever
+#       else the machine does), and the fastest of 5 wall times on all of
+#       fixtures/python/corpus and fixtures/javascript/corpus, the runs of the
+#       binaries interleaved.
 #
 # On a shared machine the wall times depend on the load, which is printed
 # next to them; the instruction counts do not.
@@ -51,16 +53,14 @@ build)
     rm -rf "$target"
     mkdir -p "$target"
     echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-    start=$(date +%s%N)
-    (cd "$root" && CARGO_TARGET_DIR=$target cargo build --locked --profile "$profile" --timings "$@") \
-        >"$target/build.log" 2>&1 || {
+    (cd "$root" && CARGO_TARGET_DIR=$target /usr/bin/time -f '%e %U %S' -o "$target/time" \
+        cargo build --locked --profile "$profile" --timings "$@") >"$target/build.log" 2>&1 || {
         tail -n 20 "$target/build.log"
         exit 1
     }
-    elapsed=$((($(date +%s%N) - start) / 1000000))
     echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
-    printf '%s: clean build (profile %s %s): %d.%d s wall\n' "$name" "$profile" "$*" \
-        $((elapsed / 1000)) $((elapsed % 1000 / 100))
+    read -r wall user system <"$target/time"
+    echo "$name: clean build (profile $profile $*): $wall s wall, $(echo "$user + $system" | bc) s CPU"
     python3 - "$target"/cargo-timings/cargo-timing.html <<'EOF'
 import json, re, sys
 html = open(sys.argv[1]).read()
@@ -74,7 +74,8 @@ EOF
     ;;
 run)
     corpora="$root/fixtures/python/corpus $root/fixtures/javascript/corpus"
-    for dir in $corpora; do
+    counted="$root/fixtures/python/corpus/zarr-3.4.2 $root/fixtures/javascript/corpus/rxjs-7.8.2"
+    for dir in $corpora $counted; do
         [ -d "$dir" ] || {
             echo "$dir missing: run bash fixtures/fetch.sh" >&2
             exit 2
@@ -85,7 +86,7 @@ run)
         exe=$(binary "$name")
         out=$(mktemp)
         # shellcheck disable=SC2086 # two directories
-        valgrind --tool=callgrind --callgrind-out-file=/dev/null "$exe" check --no-cache -j 1 -q $corpora \
+        valgrind --tool=callgrind --callgrind-out-file=/dev/null "$exe" check --no-cache -j 1 -q $counted \
             >/dev/null 2>"$out" || true
         echo "$name: $(grep -o 'Collected : [0-9]*' "$out" | sed 's/Collected : //') instructions ($exe)"
         rm -f "$out"
