@@ -112,6 +112,13 @@ check "update.sh commits and tags v$version" \
     test "$(git -C "$mirror" rev-parse -q --verify "v$version^{commit}")" = "$(git -C "$mirror" rev-parse HEAD)"
 check "  pinning antipasta==$version" \
     grep -qx "dependencies = \\[\"antipasta==$version\"\\]" "$mirror/pyproject.toml"
+cp "$mirror/pyproject.toml" "$scratch/pyproject.before"
+if sh "$here/update.sh" '1.0"; echo pwned #' "$mirror" >"$scratch/out" 2>&1; then
+    fail "update.sh refuses a version that is not a release number"
+else
+    check "update.sh refuses a version that is not a release number, changing nothing" \
+        cmp -s "$scratch/pyproject.before" "$mirror/pyproject.toml"
+fi
 hook_ids "$root/.pre-commit-hooks.yaml" >"$scratch/ids.main"
 hook_ids "$mirror/.pre-commit-hooks.yaml" >"$scratch/ids.mirror"
 diff "$scratch/ids.main" "$scratch/ids.mirror" >"$scratch/out" 2>&1 || true
