@@ -1,10 +1,17 @@
 //! The GitHub Action (`action.yml`): its structure, and its shell steps run
 //! locally, in order, with simulated `GITHUB_*` variables against a
 //! temporary repository that has a base branch and a pull-request branch.
+//! The install step is run against a fake release served on the loopback
+//! interface, with `cargo` replaced by a stub that records its arguments.
+//! The steps are bash scripts for Linux and macOS runners: Unix only.
+#![cfg(unix)]
 
 use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::{Arc, Mutex};
 
 use serde_yaml::Value;
 
@@ -116,6 +123,15 @@ struct Runner {
     temp: PathBuf,
     outputs: HashMap<String, HashMap<String, String>>,
     path: Vec<PathBuf>,
+    /// Variables every step sees besides its own `env` (test overrides).
+    env: Vec<(String, String)>,
+}
+
+/// What the last step run printed, and how it ended.
+struct Ran {
+    stdout: String,
+    stderr: String,
+    status: Option<i32>,
 }
 
 impl Runner {
@@ -149,9 +165,21 @@ impl Runner {
     /// Runs every `run` step in order in `repo`; returns the last step's
     /// stdout, the summary and the exit code.
     fn run(&mut self, repo: &Path) -> (String, String, Option<i32>) {
+        let ran = self.run_until(repo, None);
+        let summary = std::fs::read_to_string(self.temp.join("summary.md")).expect("summary");
+        (ran.stdout, summary, ran.status)
+    }
+
+    /// Runs the `run` steps in order in `dir` until one fails or the step
+    /// named `last` has run.
+    fn run_until(&mut self, dir: &Path, last: Option<&str>) -> Ran {
         let summary = self.temp.join("summary.md");
         std::fs::write(&summary, "").expect("summary file");
-        let mut last = (String::new(), None);
+        let mut ran = Ran {
+            stdout: String::new(),
+            stderr: String::new(),
+            status: None,
+        };
         for step in steps(&action()) {
             let Some(script) = step["run"].as_str() else {
                 continue;
@@ -163,7 +191,8 @@ impl Runner {
             let mut command = Command::new("bash");
             command
                 .args(["--noprofile", "--norc", "-eo", "pipefail", "-c", script])
-                .current_dir(repo)
+                .current_dir(dir)
+                .envs(self.env.iter().map(|(k, v)| (k, v)))
                 .env("GITHUB_OUTPUT", &github_output)
                 .env("GITHUB_PATH", &github_path)
                 .env("GITHUB_STEP_SUMMARY", &summary)
@@ -180,7 +209,7 @@ impl Runner {
                 command.env(key, self.substitute(value.as_str().unwrap_or_default()));
             }
             let output = command.output().expect("bash runs");
-            let stderr = String::from_utf8_lossy(&output.stderr);
+            let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
             let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
             if let Some(id) = step["id"].as_str() {
                 let written = std::fs::read_to_string(&github_output).expect("output");
@@ -194,14 +223,19 @@ impl Runner {
             for line in std::fs::read_to_string(&github_path).expect("path").lines() {
                 self.path.insert(0, PathBuf::from(line));
             }
-            last = (stdout, output.status.code());
             if !output.status.success() {
                 eprintln!("step {:?} failed: {stderr}", step["name"]);
+            }
+            ran = Ran {
+                stdout,
+                stderr,
+                status: output.status.code(),
+            };
+            if ran.status != Some(0) || last.is_some_and(|name| step["name"] == name) {
                 break;
             }
         }
-        let summary = std::fs::read_to_string(&summary).expect("summary");
-        (last.0, summary, last.1)
+        ran
     }
 }
 
@@ -237,14 +271,24 @@ fn simulated(inputs: &[(&str, &str)]) -> (Runner, tempfile::TempDir) {
     let root = temp.path().join("antipasta-install");
     std::fs::create_dir_all(root.join("bin")).expect("mkdir");
     std::fs::copy(env!("CARGO_BIN_EXE_antipasta"), root.join("bin/antipasta")).expect("copy");
-    let head = Command::new("git")
-        .args(["-C", action_path, "rev-parse", "HEAD"])
+    let plan = temp.path().join("plan");
+    let planned = Command::new("bash")
+        .args([&format!("{action_path}/hooks/github-action.sh"), "plan"])
+        .env("ACTION_PATH", action_path)
+        .env("ACTION_REPOSITORY", "example/antipasta")
+        .env("GITHUB_OUTPUT", &plan)
+        .env_remove("ANTIPASTA_VERSION")
+        .env_remove("ACTION_REF")
         .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
-        .unwrap_or_else(|| "unknown".to_owned());
-    std::fs::write(root.join(".antipasta-version"), format!("path:{head}\n")).expect("stamp");
+        .expect("bash runs");
+    assert!(planned.status.success(), "{planned:?}");
+    let plan = std::fs::read_to_string(&plan).expect("plan written");
+    let key = plan
+        .lines()
+        .find_map(|line| line.strip_prefix("key="))
+        .expect("a key");
+    assert!(key.starts_with("path-"), "{plan}");
+    std::fs::write(root.join(".antipasta-version"), format!("{key}\n")).expect("stamp");
     let mut values: HashMap<String, String> = action()["inputs"]
         .as_mapping()
         .expect("inputs")
@@ -269,6 +313,7 @@ fn simulated(inputs: &[(&str, &str)]) -> (Runner, tempfile::TempDir) {
         temp: temp.path().to_path_buf(),
         outputs: HashMap::new(),
         path: Vec::new(),
+        env: Vec::new(),
     };
     (runner, temp)
 }
@@ -326,5 +371,357 @@ fn fail_on_decides_whether_a_worsened_function_fails_the_step() {
     assert!(
         summary.contains("| worsened | legacy.py:1 | legacy |"),
         "{summary}"
+    );
+}
+
+/// The release archive's target for this machine, as the action names it.
+fn release_target() -> &'static str {
+    match (std::env::consts::OS, std::env::consts::ARCH) {
+        ("linux", "x86_64") => "x86_64-unknown-linux-musl",
+        ("linux", "aarch64") => "aarch64-unknown-linux-musl",
+        ("macos", "x86_64") => "x86_64-apple-darwin",
+        ("macos", "aarch64") => "aarch64-apple-darwin",
+        other => panic!("no release target for {other:?}"),
+    }
+}
+
+/// What the fake release's binary prints for `--version`.
+const RELEASED: &str = "antipasta 9.9.9 (the release binary)";
+/// What the binary the cargo stub "builds" prints for `--version`.
+const BUILT: &str = "antipasta 0.0.0 (built by the cargo stub)";
+
+/// A release archive as the release workflow makes it
+/// (`antipasta-<target>/antipasta` in a .tar.gz), and its SHA-256.
+fn release_archive(dir: &Path) -> (Vec<u8>, String) {
+    let target = release_target();
+    let folder = dir.join(format!("antipasta-{target}"));
+    std::fs::create_dir_all(&folder).expect("mkdir");
+    let binary = folder.join("antipasta");
+    std::fs::write(&binary, format!("#!/bin/sh\necho '{RELEASED}'\n")).expect("write");
+    executable(&binary);
+    let archive = dir.join("release.tar.gz");
+    let status = Command::new("tar")
+        .arg("-czf")
+        .arg(&archive)
+        .arg("-C")
+        .arg(dir)
+        .arg(format!("antipasta-{target}"))
+        .status()
+        .expect("tar runs");
+    assert!(status.success());
+    let output = Command::new("sha256sum")
+        .arg(&archive)
+        .output()
+        .expect("sha256sum runs");
+    let digest = String::from_utf8_lossy(&output.stdout)[..64].to_owned();
+    (std::fs::read(&archive).expect("archive"), digest)
+}
+
+fn executable(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+}
+
+/// Serves `files` (URL path to body) over HTTP on 127.0.0.1, 404 for any
+/// other path, until the test process ends; returns the base URL and the
+/// log of requested paths.
+fn serve(files: HashMap<String, Vec<u8>>) -> (String, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind the loopback interface");
+    let address = listener.local_addr().expect("address");
+    let requested = Arc::new(Mutex::new(Vec::new()));
+    let log = Arc::clone(&requested);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let Ok(clone) = stream.try_clone() else {
+                continue;
+            };
+            let mut reader = BufReader::new(clone);
+            let mut request = String::new();
+            if reader.read_line(&mut request).is_err() {
+                continue;
+            }
+            let mut header = String::new();
+            while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
+                header.clear();
+            }
+            let path = request.split_whitespace().nth(1).unwrap_or_default();
+            log.lock().expect("log").push(path.to_owned());
+            let (status, body) = match files.get(path) {
+                Some(body) => ("200 OK", body.as_slice()),
+                None => ("404 Not Found", &b"Not Found"[..]),
+            };
+            let head = format!(
+                "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(body);
+        }
+    });
+    (format!("http://{address}"), requested)
+}
+
+/// A fake release of `tag` at `base`/download/`tag` (or latest/download):
+/// the archive, and SHA256SUMS naming it with `digest`.
+fn release_files(
+    prefix: &str,
+    archive: &[u8],
+    digest: &str,
+    with_asset: bool,
+) -> HashMap<String, Vec<u8>> {
+    let asset = format!("antipasta-{}.tar.gz", release_target());
+    let sums = format!(
+        "{digest}  {asset}\n{}  antipasta-x86_64-pc-windows-msvc.zip\n",
+        "0".repeat(64)
+    );
+    let mut files = HashMap::from([(format!("{prefix}/SHA256SUMS"), sums.into_bytes())]);
+    if with_asset {
+        files.insert(format!("{prefix}/{asset}"), archive.to_vec());
+    }
+    files
+}
+
+/// A runner for the install steps only: `version` as the input, the
+/// releases at `releases`, and a `cargo` stub first on PATH that records
+/// its arguments in the returned file and "builds" a binary printing BUILT.
+fn installer(version: &str, releases: &str) -> (Runner, tempfile::TempDir, PathBuf) {
+    let (mut runner, temp) = simulated(&[("version", version)]);
+    std::fs::remove_dir_all(temp.path().join("antipasta-install")).expect("no install yet");
+    let stub_dir = temp.path().join("stub-bin");
+    std::fs::create_dir_all(&stub_dir).expect("mkdir");
+    let calls = temp.path().join("cargo-calls");
+    let stub = format!(
+        "#!/bin/sh\nprintf '%s\\n' \"$*\" >> '{}'\nwhile [ $# -gt 0 ]; do\n  if [ \"$1\" = --root ]; then root=$2; fi\n  shift\ndone\nmkdir -p \"$root/bin\"\nprintf '#!/bin/sh\\necho \"{BUILT}\"\\n' > \"$root/bin/antipasta\"\nchmod 755 \"$root/bin/antipasta\"\n",
+        calls.display()
+    );
+    std::fs::write(stub_dir.join("cargo"), stub).expect("stub");
+    executable(&stub_dir.join("cargo"));
+    runner.path.push(stub_dir);
+    runner.env.push((
+        "ANTIPASTA_RELEASES_URL".to_owned(),
+        format!("{releases}/example/antipasta/releases"),
+    ));
+    (runner, temp, calls)
+}
+
+/// Runs the plan, cache and install steps; the installed `antipasta
+/// --version` through the PATH the install step set, or None.
+fn install(runner: &mut Runner, dir: &Path) -> (Ran, Option<String>) {
+    runner
+        .path
+        .retain(|p| !p.ends_with("antipasta-install/bin"));
+    let ran = runner.run_until(dir, Some("Install antipasta"));
+    let installed = runner.temp.join("antipasta-install/bin/antipasta");
+    let on_path = runner
+        .path
+        .iter()
+        .any(|p| p == &runner.temp.join("antipasta-install/bin"));
+    let version = (ran.status == Some(0) && on_path).then(|| {
+        let output = Command::new(&installed)
+            .arg("--version")
+            .output()
+            .expect("runs");
+        String::from_utf8_lossy(&output.stdout).trim().to_owned()
+    });
+    (ran, version)
+}
+
+fn cargo_calls(calls: &Path) -> Vec<String> {
+    std::fs::read_to_string(calls)
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn a_release_version_downloads_the_release_binary_verified_against_sha256sums() {
+    let staging = tempfile::tempdir().expect("tempdir");
+    let (archive, digest) = release_archive(staging.path());
+    let prefix = "/example/antipasta/releases/download/v1.2.3";
+    let (url, requested) = serve(release_files(prefix, &archive, &digest, true));
+    let (mut runner, temp, calls) = installer("1.2.3", &url);
+    let (ran, version) = install(&mut runner, temp.path());
+    assert_eq!(ran.status, Some(0), "{}", ran.stderr);
+    assert_eq!(runner.outputs["plan"]["tag"], "v1.2.3");
+    assert_eq!(runner.outputs["plan"]["key"], "release-v1.2.3");
+    assert_eq!(version.as_deref(), Some(RELEASED), "{}", ran.stderr);
+    assert!(cargo_calls(&calls).is_empty(), "cargo ran");
+    let asset = format!("{prefix}/antipasta-{}.tar.gz", release_target());
+    assert_eq!(
+        *requested.lock().expect("log"),
+        [format!("{prefix}/SHA256SUMS"), asset]
+    );
+
+    // The cache restored the same key: nothing is downloaded again.
+    let (ran, version) = install(&mut runner, temp.path());
+    assert!(ran
+        .stderr
+        .contains("using the cached install (release-v1.2.3)"));
+    assert_eq!(version.as_deref(), Some(RELEASED));
+    assert_eq!(requested.lock().expect("log").len(), 2);
+}
+
+#[test]
+fn the_actions_own_release_tag_and_latest_download_too() {
+    let staging = tempfile::tempdir().expect("tempdir");
+    let (archive, digest) = release_archive(staging.path());
+    let mut files = release_files(
+        "/example/antipasta/releases/download/v2.0.0",
+        &archive,
+        &digest,
+        true,
+    );
+    files.extend(release_files(
+        "/example/antipasta/releases/latest/download",
+        &archive,
+        &digest,
+        true,
+    ));
+    let (url, _) = serve(files);
+
+    let (mut runner, temp, calls) = installer("", &url);
+    runner.github.insert("action_ref", "v2.0.0".to_owned());
+    let (ran, version) = install(&mut runner, temp.path());
+    assert_eq!(runner.outputs["plan"]["tag"], "v2.0.0", "{}", ran.stderr);
+    assert_eq!(version.as_deref(), Some(RELEASED), "{}", ran.stderr);
+
+    let (mut runner, temp, _) = installer("latest", &url);
+    let (ran, version) = install(&mut runner, temp.path());
+    assert_eq!(runner.outputs["plan"]["tag"], "latest");
+    assert_eq!(runner.outputs["plan"]["key"], "", "latest is never cached");
+    assert_eq!(version.as_deref(), Some(RELEASED), "{}", ran.stderr);
+    assert!(cargo_calls(&calls).is_empty());
+}
+
+#[test]
+fn a_checksum_mismatch_fails_closed() {
+    let staging = tempfile::tempdir().expect("tempdir");
+    let (archive, _) = release_archive(staging.path());
+    let prefix = "/example/antipasta/releases/download/v1.2.3";
+    let (url, _) = serve(release_files(prefix, &archive, &"1".repeat(64), true));
+    let (mut runner, temp, calls) = installer("v1.2.3", &url);
+    let (ran, version) = install(&mut runner, temp.path());
+    assert_eq!(ran.status, Some(1), "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("checksum mismatch for antipasta-"),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(version, None);
+    assert!(!temp.path().join("antipasta-install/bin/antipasta").exists());
+    assert!(
+        cargo_calls(&calls).is_empty(),
+        "a mismatch must not fall back"
+    );
+}
+
+#[test]
+fn a_release_without_an_asset_for_this_platform_falls_back_to_cargo_install() {
+    let staging = tempfile::tempdir().expect("tempdir");
+    let (archive, digest) = release_archive(staging.path());
+    // Listed in SHA256SUMS but not uploaded; and a release with no files.
+    let prefix = "/example/antipasta/releases/download/v1.2.3";
+    let (url, _) = serve(release_files(prefix, &archive, &digest, false));
+    for version in ["1.2.3", "3.0.0"] {
+        let (mut runner, temp, calls) = installer(version, &url);
+        let (ran, installed) = install(&mut runner, temp.path());
+        assert_eq!(ran.status, Some(0), "{}", ran.stderr);
+        assert_eq!(installed.as_deref(), Some(BUILT), "{}", ran.stderr);
+        let root = temp.path().join("antipasta-install");
+        assert_eq!(
+            cargo_calls(&calls),
+            [format!(
+                "install --locked --force --root {} --git https://github.com/example/antipasta --tag v{version}",
+                root.display()
+            )]
+        );
+    }
+}
+
+#[test]
+fn a_branch_version_is_built_at_its_current_commit_never_from_a_stale_cache() {
+    let (url, _) = serve(HashMap::new());
+    let origin = tempfile::tempdir().expect("tempdir");
+    git(origin.path(), &["init", "-q", "-b", "feature"]);
+    git(
+        origin.path(),
+        &["commit", "-q", "--allow-empty", "-m", "one"],
+    );
+    let head = |dir: &Path| {
+        let output = Command::new("git")
+            .args(["-C", dir.to_str().expect("utf-8"), "rev-parse", "HEAD"])
+            .output()
+            .expect("git runs");
+        String::from_utf8_lossy(&output.stdout).trim().to_owned()
+    };
+    let first = head(origin.path());
+    let (mut runner, temp, calls) = installer("feature", &url);
+    runner.env.push((
+        "ANTIPASTA_GIT_URL".to_owned(),
+        origin.path().display().to_string(),
+    ));
+    let root = temp.path().join("antipasta-install");
+    let (ran, installed) = install(&mut runner, temp.path());
+    assert_eq!(ran.status, Some(0), "{}", ran.stderr);
+    assert_eq!(runner.outputs["plan"]["key"], format!("commit-{first}"));
+    assert_eq!(installed.as_deref(), Some(BUILT));
+    let build = |commit: &str| {
+        format!(
+            "install --locked --force --root {} --git {} --rev {commit}",
+            root.display(),
+            origin.path().display()
+        )
+    };
+    assert_eq!(cargo_calls(&calls), [build(&first)]);
+
+    // The branch moves; the install root still holds the first build (as
+    // a cache restored under an older key would): it is built again.
+    git(
+        origin.path(),
+        &["commit", "-q", "--allow-empty", "-m", "two"],
+    );
+    let second = head(origin.path());
+    let (ran, _) = install(&mut runner, temp.path());
+    assert_eq!(ran.status, Some(0), "{}", ran.stderr);
+    assert_eq!(runner.outputs["plan"]["key"], format!("commit-{second}"));
+    assert_eq!(cargo_calls(&calls), [build(&first), build(&second)]);
+
+    // An annotated tag that is not a release number: the commit it points
+    // to, not the tag object.
+    git(
+        origin.path(),
+        &["tag", "-a", "nightly", "-m", "nightly", &first],
+    );
+    let (mut runner, temp, calls) = installer("nightly", &url);
+    runner.env.push((
+        "ANTIPASTA_GIT_URL".to_owned(),
+        origin.path().display().to_string(),
+    ));
+    let (ran, _) = install(&mut runner, temp.path());
+    assert_eq!(ran.status, Some(0), "{}", ran.stderr);
+    assert_eq!(runner.outputs["plan"]["key"], format!("commit-{first}"));
+    let root = temp.path().join("antipasta-install");
+    assert_eq!(
+        cargo_calls(&calls),
+        [format!(
+            "install --locked --force --root {} --git {} --rev {first}",
+            root.display(),
+            origin.path().display()
+        )]
+    );
+
+    let (mut runner, temp, _) = installer("no-such-branch", &url);
+    runner.env.push((
+        "ANTIPASTA_GIT_URL".to_owned(),
+        origin.path().display().to_string(),
+    ));
+    let (ran, _) = install(&mut runner, temp.path());
+    assert_eq!(ran.status, Some(1));
+    assert!(
+        ran.stderr.contains("has no branch or tag 'no-such-branch'"),
+        "{}",
+        ran.stderr
     );
 }
