@@ -1,6 +1,7 @@
 //! Language front ends: the only place that knows tree-sitter node kinds.
 
 pub mod javascript;
+pub mod line_breaks;
 pub mod python;
 pub mod tree;
 

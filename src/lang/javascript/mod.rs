@@ -22,6 +22,7 @@ use std::sync::LazyLock;
 
 use tree_sitter::{Language as Grammar, Parser};
 
+use crate::lang::line_breaks::lone_carriage_returns_as_newlines;
 use crate::lang::tree::{Node, SyntaxTree};
 use crate::metrics::halstead::HalsteadReport;
 use crate::metrics::maintainability::{maintainability_index, maintainability_rank, MiInputs};
@@ -107,6 +108,9 @@ pub fn analyze(source: &str, dialect: Dialect) -> Result<Analysis, AnalysisError
     if let Some((line, length)) = minified::detect(source) {
         return Err(AnalysisError::Minified { line, length });
     }
+    // ESLint ends a line at a lone `\r` too.
+    let source = lone_carriage_returns_as_newlines(source);
+    let source = source.as_ref();
     let tree = syntax_tree(source, dialect)?;
     check_syntax(&tree)?;
     let root = tree.root();

@@ -13,13 +13,13 @@ mod syntax;
 pub mod tokenize;
 mod units;
 
-use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use tree_sitter::{Language, Parser};
 
+use crate::lang::line_breaks::lone_carriage_returns_as_newlines;
 use crate::lang::tree::{Node, SyntaxTree};
 use crate::metrics::halstead::HalsteadReport;
 use crate::metrics::maintainability::{maintainability_index, maintainability_rank, MiInputs};
@@ -178,22 +178,6 @@ fn unchanged_units<'b>(
             Some((definition.key, *unit))
         })
         .collect()
-}
-
-/// tree-sitter lets a comment run across a lone `\r`, where CPython and
-/// ruff end the line. Replacing it with `\n` keeps every byte offset and
-/// line number (complexipy 8.3.0 and radon count a lone `\r` as a line end).
-fn lone_carriage_returns_as_newlines(source: &str) -> Cow<'_, str> {
-    let bytes = source.as_bytes();
-    let is_lone = |i: usize| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
-    if !(0..bytes.len()).any(is_lone) {
-        return Cow::Borrowed(source);
-    }
-    let replaced: String = source
-        .char_indices()
-        .map(|(i, c)| if c == '\r' && is_lone(i) { '\n' } else { c })
-        .collect();
-    Cow::Owned(replaced)
 }
 
 /// Fails on what CPython would not parse: tree-sitter error or missing
