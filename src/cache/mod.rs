@@ -16,7 +16,7 @@ use heed::{CommitOrAbort, Database, Env, EnvOpenOptions, WithoutTls};
 use crate::model::{Analysis, AnalysisError};
 
 /// Bumped whenever the encoded value layout changes.
-const FORMAT_VERSION: u8 = 2;
+const FORMAT_VERSION: u8 = 3;
 /// Prefix of bookkeeping keys (blob ids are hex, so they never collide).
 const META_PREFIX: &[u8] = b"~meta:";
 const LAST_RUN_KEY: &[u8] = b"~meta:last_run";

@@ -161,12 +161,13 @@ pub fn analyze(source: &str, dialect: Dialect) -> Result<Analysis, AnalysisError
         .collect();
     Ok(Analysis {
         metrics: FileMetrics {
-            raw,
+            raw: Some(raw),
             cyclomatic: file_cyclomatic,
             cognitive: cog.file_total,
-            maintainability_index: mi,
-            maintainability_rank: maintainability_rank(mi),
+            maintainability_index: Some(mi),
+            maintainability_rank: Some(maintainability_rank(mi)),
             halstead: total_halstead,
+            raw_unavailable: None,
         },
         functions,
         classes,

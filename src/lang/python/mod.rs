@@ -77,11 +77,9 @@ pub fn analyze(source: &str, baseline: Option<&Baseline>) -> Result<Scored, Anal
     let tree = syntax_tree(source)?;
     check_syntax(&tree)?;
     let root = tree.root();
-    let raw = raw::raw_counts(source).map_err(|err| AnalysisError::Syntax {
-        message: err.to_string(),
-        line: err.line,
-        column: 1,
-    })?;
+    // radon's `raw` (and so `mi`) fails on some files CPython parses, a
+    // form feed inside a string; the other metrics are still reported.
+    let raw = raw::raw_counts(source);
     let definitions = units::collect(root);
     let known = baseline.map_or_else(HashMap::new, |b| unchanged_units(&definitions, source, b));
     let cc = cyclomatic::analyze(root, &known);
@@ -89,11 +87,13 @@ pub fn analyze(source: &str, baseline: Option<&Baseline>) -> Result<Scored, Anal
     let cog = cognitive::analyze(root, source, &known);
 
     let total_halstead = HalsteadReport::from_counts(hal.total);
-    let mi = maintainability_index(MiInputs {
-        halstead_volume: total_halstead.volume,
-        cyclomatic: cc.module_total,
-        logical_lines: raw.lloc,
-        comment_percent: MiInputs::comment_percent(raw.comments, raw.multi, raw.sloc),
+    let mi = raw.as_ref().ok().map(|raw| {
+        maintainability_index(MiInputs {
+            halstead_volume: total_halstead.volume,
+            cyclomatic: cc.module_total,
+            logical_lines: raw.lloc,
+            comment_percent: MiInputs::comment_percent(raw.comments, raw.multi, raw.sloc),
+        })
     });
     let halstead_by_key: HashMap<usize, HalsteadReport> = hal
         .functions
@@ -130,11 +130,15 @@ pub fn analyze(source: &str, baseline: Option<&Baseline>) -> Result<Scored, Anal
     }
     let analysis = Analysis {
         metrics: FileMetrics {
-            raw,
+            raw_unavailable: raw
+                .as_ref()
+                .err()
+                .map(|err| format!("radon's raw analysis fails on this file: {err}")),
+            raw: raw.ok(),
             cyclomatic: cc.module_total,
             cognitive: cog.total,
             maintainability_index: mi,
-            maintainability_rank: maintainability_rank(mi),
+            maintainability_rank: mi.map(maintainability_rank),
             halstead: total_halstead,
         },
         functions,
