@@ -1,5 +1,6 @@
 //! Language front ends: the only place that knows tree-sitter node kinds.
 
+mod deep;
 pub mod javascript;
 pub mod line_breaks;
 pub mod python;

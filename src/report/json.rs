@@ -84,13 +84,12 @@ fn file_metrics(analysis: &Analysis) -> wire::FileMetrics {
         }),
         cyclomatic_complexity: m.cyclomatic,
         cognitive_complexity: m.cognitive,
-        maintainability: m
-            .maintainability_index
-            .zip(m.maintainability_rank)
-            .map(|(index, rank)| wire::Maintainability {
+        maintainability: m.maintainability_index.zip(m.maintainability_rank).map(
+            |(index, rank)| wire::Maintainability {
                 maintainability_index: index,
                 maintainability_rank: rank.to_string(),
-            }),
+            },
+        ),
         halstead: halstead(&m.halstead),
         raw_unavailable: m.raw_unavailable.clone(),
     }

@@ -19,6 +19,7 @@ use std::sync::LazyLock;
 
 use tree_sitter::{Language, Parser};
 
+use crate::lang::deep;
 use crate::lang::line_breaks::lone_carriage_returns_as_newlines;
 use crate::lang::tree::{Node, SyntaxTree};
 use crate::metrics::halstead::HalsteadReport;
@@ -27,10 +28,10 @@ use crate::model::{
     Analysis, AnalysisError, Baseline, ClassUnit, FileMetrics, FunctionUnit, Lines, Scored,
 };
 
-/// Deepest syntax tree analysed. CPython rejects far shallower code (100
-/// indentation levels, 200 nested brackets); the limit keeps the visitors'
-/// recursion bounded whatever the input.
-pub const MAX_TREE_DEPTH: usize = 3_000;
+/// Deepest syntax tree analysed, far beyond generated code (complexipy
+/// scores 60,000-term expressions); deep trees are scored on a stack sized
+/// for them (`lang::deep`), the limit bounds that stack.
+pub const MAX_TREE_DEPTH: usize = 500_000;
 
 static PYTHON: LazyLock<Language> = LazyLock::new(|| tree_sitter_python::LANGUAGE.into());
 
@@ -75,7 +76,20 @@ pub fn analyze(source: &str, baseline: Option<&Baseline>) -> Result<Scored, Anal
     let source = lone_carriage_returns_as_newlines(source);
     let source = source.as_ref();
     let tree = syntax_tree(source)?;
-    check_syntax(&tree)?;
+    deep::with_stack_for_depth(tree.depth(), || score(&tree, source, baseline)).ok_or(
+        AnalysisError::TooDeep {
+            limit: deep::INLINE_DEPTH,
+        },
+    )?
+}
+
+/// Scores a parsed file (on a stack sized for its depth).
+fn score(
+    tree: &SyntaxTree<'_>,
+    source: &str,
+    baseline: Option<&Baseline>,
+) -> Result<Scored, AnalysisError> {
+    check_syntax(tree)?;
     let root = tree.root();
     // radon's `raw` (and so `mi`) fails on some files CPython parses, a
     // form feed inside a string; the other metrics are still reported.
