@@ -210,7 +210,13 @@ module.exports = grammar({
       field('name', $._module_export_name),
       optional(seq(
         'as',
-        field('alias', $._module_export_name),
+        // antipasta patch: an export alias is any IdentifierName, reserved
+        // words included (`export { f as const }`), see grammars/PATCHES.md.
+        field('alias', choice(
+          reserved('properties', $.identifier),
+          $.string,
+          'default',
+        )),
       )),
     ),
 

@@ -150,6 +150,8 @@ module.exports = grammar({
     ),
 
     import_statement: $ => seq(
+      // antipasta patch: PEP 810 `lazy import` (grammars/PATCHES.md).
+      optional('lazy'),
       'import',
       $._import_list,
     ),
@@ -172,6 +174,8 @@ module.exports = grammar({
     ),
 
     import_from_statement: $ => seq(
+      // antipasta patch: PEP 810 `lazy from ... import` (grammars/PATCHES.md).
+      optional('lazy'),
       'from',
       field('module_name', choice(
         $.relative_import,
@@ -201,23 +205,14 @@ module.exports = grammar({
 
     wildcard_import: _ => '*',
 
+    // antipasta patch: no Python 2 chevron form; Python 3 reads
+    // `print >> f, x` as a tuple expression (grammars/PATCHES.md).
     print_statement: $ => choice(
-      prec(1, seq(
-        'print',
-        $.chevron,
-        repeat(seq(',', field('argument', $.expression))),
-        optional(',')),
-      ),
       prec(-3, prec.dynamic(-1, seq(
         'print',
         commaSep1(field('argument', $.expression)),
         optional(','),
       ))),
-    ),
-
-    chevron: $ => seq(
-      '>>',
-      $.expression,
     ),
 
     assert_statement: $ => seq(
@@ -468,9 +463,16 @@ module.exports = grammar({
     ),
     type_parameter: $ => seq(
       '[',
-      commaSep1($.type),
+      // antipasta patch: PEP 696 defaults, `[T = int]` (grammars/PATCHES.md).
+      commaSep1(choice($.type, $.type_parameter_default)),
       optional(','),
       ']',
+    ),
+
+    type_parameter_default: $ => seq(
+      field('name', $.type),
+      '=',
+      field('default', $.type),
     ),
 
     parenthesized_list_splat: $ => prec(PREC.parenthesized_list_splat, seq(
@@ -529,7 +531,9 @@ module.exports = grammar({
         seq(
           repeat1(seq(
             ',',
-            $.expression,
+            // antipasta patch: any starred expression, `1, *"ten"`
+            // (grammars/PATCHES.md).
+            choice($.expression, $.list_splat),
           )),
           optional(','),
         ),
@@ -684,7 +688,9 @@ module.exports = grammar({
 
     list_splat_pattern: $ => seq(
       '*',
-      choice($.identifier, $.keyword_identifier, $.subscript, $.attribute),
+      // antipasta patch: a parenthesised or bracketed target, `*(a), b = ...`
+      // (grammars/PATCHES.md).
+      choice($.identifier, $.keyword_identifier, $.subscript, $.attribute, $.tuple_pattern, $.list_pattern),
     ),
 
     dictionary_splat_pattern: $ => seq(
@@ -1001,7 +1007,8 @@ module.exports = grammar({
 
     dictionary_comprehension: $ => seq(
       '{',
-      field('body', $.pair),
+      // antipasta patch: PEP 798 `{**d for d in ds}` (grammars/PATCHES.md).
+      field('body', choice($.pair, $.dictionary_splat)),
       $._comprehension_clauses,
       '}',
     ),
@@ -1171,6 +1178,8 @@ module.exports = grammar({
           'exec',
           'async',
           'await',
+          // antipasta patch: `lazy` stays a name outside imports.
+          'lazy',
         ),
         $.identifier,
       )),

@@ -326,6 +326,15 @@ module.exports = function defineGrammar(dialect) {
           optional($._from_clause),
           $._semicolon,
         ),
+        // antipasta patch: TS 5.0 `export type * from` and
+        // `export type * as ns from` (grammars/PATCHES.md).
+        seq(
+          'export',
+          'type',
+          choice('*', $.namespace_export),
+          $._from_clause,
+          $._semicolon,
+        ),
         seq('export', '=', $.expression, $._semicolon),
         seq('export', 'as', 'namespace', $.identifier, $._semicolon),
       ),
@@ -1004,6 +1013,10 @@ module.exports = function defineGrammar(dialect) {
 
       type_parameter: $ => seq(
         optional('const'),
+        // antipasta patch: TS 4.7 variance annotations, in the shape of
+        // upstream PR #364 (grammars/PATCHES.md).
+        optional('in'),
+        optional('out'),
         field('name', $._type_identifier),
         field('constraint', optional($.constraint)),
         field('value', optional($.default_type)),

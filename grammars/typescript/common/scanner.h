@@ -123,7 +123,6 @@ static bool scan_automatic_semicolon(TSLexer *lexer, const bool *valid_symbols, 
         case '*':
         case '%':
         case '>':
-        case '<':
         case '=':
         case '?':
         case '^':
@@ -144,6 +143,10 @@ static bool scan_automatic_semicolon(TSLexer *lexer, const bool *valid_symbols, 
             // the validity of a binary operator token.
         case '(':
         case '[':
+        // antipasta patch: like TypeScript, a type ends at a line break
+        // before `<` (a generic call signature on the next line of an
+        // object type), see grammars/PATCHES.md.
+        case '<':
             if (valid_symbols[LOGICAL_OR]) {
                 return false;
             }
