@@ -5,7 +5,8 @@
 #   grammars/regenerate.sh           regenerate in place
 #   grammars/regenerate.sh --check   regenerate into a scratch copy and fail
 #                                    unless every committed generated file is
-#                                    reproduced byte for byte
+#                                    reproduced byte for byte, then run
+#                                    the patches' corpus tests
 #
 # Needs the pinned CLI (`cargo install tree-sitter-cli --version 0.25.9
 # --locked`, or point TREE_SITTER at it) and Node.js, which the CLI uses to
@@ -60,5 +61,12 @@ if [ "$mode" = --check ]; then
         done
     done
     [ $status = 0 ] && echo "regenerate.sh: all generated files reproduced byte for byte"
+    # The patches' corpus cases (test/corpus/antipasta.txt).
+    for grammar in javascript python typescript/typescript; do
+        (cd "$here/$grammar" && "$tree_sitter" test >/dev/null) || {
+            echo "regenerate.sh: tree-sitter test fails in grammars/$grammar" >&2
+            status=1
+        }
+    done
     exit $status
 fi
