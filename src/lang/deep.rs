@@ -11,7 +11,8 @@
 pub const INLINE_DEPTH: usize = 1_000;
 
 /// Stack the deepest visitor takes per tree level, with a margin (measured
-/// on debug builds, whose frames are the largest: docs/architecture.md).
+/// on debug builds, whose frames are the largest: docs/metrics.md, "Deep
+/// syntax trees").
 const STACK_BYTES_PER_LEVEL: usize = 8 * 1024;
 
 /// Stack beyond the per-level share (the visitors' own setup).
