@@ -185,6 +185,14 @@ module.exports = grammar({
             'default',
             choice(
               field('declaration', $.declaration),
+              // antipasta patch: an anonymous function or class ends the
+              // statement at its `}`, as in ESTree; a `(` on the next line
+              // starts a new statement (grammars/PATCHES.md).
+              prec(1, field('value', choice(
+                $.function_expression,
+                $.generator_function,
+                $.class,
+              ))),
               seq(
                 field('value', $.expression),
                 $._semicolon,

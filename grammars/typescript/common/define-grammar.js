@@ -335,6 +335,19 @@ module.exports = function defineGrammar(dialect) {
           $._from_clause,
           $._semicolon,
         ),
+        // antipasta patch: an anonymous function or class after `export
+        // default` ends the statement at its `}`, as in ESTree; a `(` on the
+        // next line starts a new statement (grammars/PATCHES.md).
+        seq(
+          repeat(field('decorator', $.decorator)),
+          'export',
+          'default',
+          prec(1, field('value', choice(
+            $.function_expression,
+            $.generator_function,
+            $.class,
+          ))),
+        ),
         seq('export', '=', $.expression, $._semicolon),
         seq('export', 'as', 'namespace', $.identifier, $._semicolon),
       ),
