@@ -203,6 +203,9 @@ pub enum AnalysisError {
     /// `lang::javascript::minified`). Reported, but not a failure.
     #[error("skipped: minified code (line {line} is {length} characters long)")]
     Minified { line: u32, length: usize },
+    /// No thread with a stack for the tree's depth could be started.
+    #[error("nesting too deep: no memory for a stack {depth} syntax tree levels deep")]
+    NoStack { depth: usize },
 }
 
 impl AnalysisError {

@@ -115,8 +115,8 @@ pub fn analyze(source: &str, dialect: Dialect) -> Result<Analysis, AnalysisError
     let source = source.as_ref();
     let tree = syntax_tree(source, dialect)?;
     deep::with_stack_for_depth(tree.depth(), || score(&tree, source)).ok_or(
-        AnalysisError::TooDeep {
-            limit: deep::INLINE_DEPTH,
+        AnalysisError::NoStack {
+            depth: tree.depth(),
         },
     )?
 }

@@ -77,8 +77,8 @@ pub fn analyze(source: &str, baseline: Option<&Baseline>) -> Result<Scored, Anal
     let source = source.as_ref();
     let tree = syntax_tree(source)?;
     deep::with_stack_for_depth(tree.depth(), || score(&tree, source, baseline)).ok_or(
-        AnalysisError::TooDeep {
-            limit: deep::INLINE_DEPTH,
+        AnalysisError::NoStack {
+            depth: tree.depth(),
         },
     )?
 }
