@@ -1030,7 +1030,8 @@ module.exports = function defineGrammar(dialect) {
         // upstream PR #364 (grammars/PATCHES.md).
         optional('in'),
         optional('out'),
-        field('name', $._type_identifier),
+        // `out` alone is a parameter named out (`type A<out> = out`).
+        field('name', choice($._type_identifier, alias('out', $.type_identifier))),
         field('constraint', optional($.constraint)),
         field('value', optional($.default_type)),
       ),
