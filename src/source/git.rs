@@ -283,8 +283,14 @@ impl GitSource {
                 continue;
             }
             let path = entry.path(&index).to_str_lossy().into_owned();
-            // Only files antipasta analyses are worth a stat call.
-            let Some(language) = Language::from_path(Path::new(&path)) else {
+            // Only files antipasta analyses are worth a stat call; an
+            // extension-less script is read for its `#!` line.
+            let by_name = Language::from_path(Path::new(&path));
+            let Some(language) = by_name.or_else(|| {
+                shebang::may_be_script(Path::new(&path))
+                    .then(|| shebang::language_of_file(&workdir.join(&path)))
+                    .flatten()
+            }) else {
                 continue;
             };
             if files.last().is_some_and(|last| last.path == path) {
