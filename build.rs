@@ -3,7 +3,8 @@
 //! Cached results are keyed by a hash of everything that can change a
 //! file's numbers: the sources of the front ends, the metrics, the model,
 //! the engine's decoding and the cache format, plus the exact versions of
-//! the grammar and serialisation crates in `Cargo.lock`. Two builds that
+//! the grammar and serialisation crates in `Cargo.lock` and the patched
+//! grammars' generated parsers under `grammars/`. Two builds that
 //! differ in one metric rule therefore never answer from each other's
 //! entries (see README "Cache").
 
@@ -20,6 +21,12 @@ const HASHED_SOURCES: &[&str] = &[
     "src/model.rs",
     "src/engine.rs",
     "src/cache",
+    // The patched grammars' generated parsers and scanners (grammars/PATCHES.md).
+    "grammars/javascript/src",
+    "grammars/python/src",
+    "grammars/typescript/common",
+    "grammars/typescript/typescript/src",
+    "grammars/typescript/tsx/src",
 ];
 
 /// Crates whose version can change a cached value (grammars and encoding).

@@ -7,8 +7,9 @@ use crate::lang::{self, javascript, python};
 use crate::model::{AnalysisError, Baseline, FileResult, Language, Scored};
 use crate::source::{ReadError, Reader, SourceFile};
 
-/// Stack size of analysis threads: the visitors recurse over syntax trees
-/// bounded by `python::MAX_TREE_DEPTH` and `javascript::MAX_TREE_DEPTH`.
+/// Stack size of analysis threads: the visitors recurse over syntax trees;
+/// deeper than a thousand levels they run on a thread of their own, sized
+/// for the tree (`lang::deep`).
 const WORKER_STACK_BYTES: usize = 256 * 1024 * 1024;
 
 /// The outcome of a run: results in input order plus cache accounting.

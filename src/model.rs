@@ -50,14 +50,21 @@ impl Language {
 /// File-level metrics.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FileMetrics {
-    pub raw: RawCounts,
+    /// Raw line counts; `None` where radon's `raw` fails on the file (see
+    /// `raw_unavailable`).
+    pub raw: Option<RawCounts>,
     /// radon's module total (the maintainability index input).
     pub cyclomatic: u64,
     /// complexipy's file total.
     pub cognitive: u64,
-    pub maintainability_index: f64,
-    pub maintainability_rank: char,
+    /// `None` with `raw`: the index is built on the line counts.
+    pub maintainability_index: Option<f64>,
+    pub maintainability_rank: Option<char>,
     pub halstead: HalsteadReport,
+    /// Why `raw` and the maintainability index are missing (radon's own
+    /// error, e.g. on a form feed inside a string); the other metrics are
+    /// reported as the other references compute them (docs/metrics.md).
+    pub raw_unavailable: Option<String>,
 }
 
 /// Whether a function unit is a plain function or a method.
@@ -247,6 +254,9 @@ pub enum AnalysisError {
     /// `lang::javascript::minified`). Reported, but not a failure.
     #[error("skipped: minified code (line {line} is {length} characters long)")]
     Minified { line: u32, length: usize },
+    /// No thread with a stack for the tree's depth could be started.
+    #[error("nesting too deep: no memory for a stack {depth} syntax tree levels deep")]
+    NoStack { depth: usize },
 }
 
 impl AnalysisError {

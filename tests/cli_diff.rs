@@ -154,6 +154,25 @@ fn staged_and_worktree_are_judged_separately_in_both_directions() {
 }
 
 #[test]
+fn extension_less_python_scripts_are_diffed_in_every_snapshot() {
+    let dir = repo();
+    let script = |body: &str| format!("#!/usr/bin/env python3\n{body}");
+    write(dir.path(), "bin/same", &script(SIMPLE));
+    write(dir.path(), "bin/tool", &script(SIMPLE));
+    commit(dir.path(), "base");
+    // Changed in the worktree only; `bin/same` is unchanged everywhere and
+    // must not look deleted from the worktree snapshot.
+    write(dir.path(), "bin/tool", &script(BRANCHY));
+    let worktree = diff(dir.path(), &[]);
+    let doc = json(&worktree);
+    assert_eq!(
+        files(&doc),
+        vec![("bin/tool".into(), "modified".into(), None)]
+    );
+    assert_eq!(violations(&doc), vec![("branchy".into(), 4, "new".into())]);
+}
+
+#[test]
 fn first_commit_on_an_unborn_head() {
     let dir = repo();
     write(dir.path(), "a.py", LEGACY);

@@ -256,15 +256,20 @@ fn deep_nesting_bom_crlf_and_empty_files_finish_without_crashing() {
     );
     write(dir.path(), "empty.js", "");
     let (doc, code) = json(dir.path(), &[]);
-    assert_eq!(code, 1, "{doc}");
+    assert_eq!(code, 0, "{doc}");
     assert!(file(&doc, "deep.js")["error"].is_null());
     assert_eq!(
         file(&doc, "deep.js")["metrics"]["cyclomatic_complexity"],
         depth + 1
     );
-    assert!(file(&doc, "too_deep.js")["error"]["message"]
-        .as_str()
-        .is_some_and(|m| m.starts_with("nesting too deep")));
+    // 20,000 nested arrays: ESLint's parser runs out of stack ("Not enough
+    // stack space to parse input"); antipasta scores the tree on a stack
+    // sized for it (fixtures/KNOWN_DIFFERENCES.md).
+    assert!(file(&doc, "too_deep.js")["error"].is_null(), "{doc}");
+    assert_eq!(
+        file(&doc, "too_deep.js")["metrics"]["cyclomatic_complexity"],
+        1
+    );
     assert_eq!(units(&doc, "crlf.ts"), vec!["f 2:31 2"]);
     assert_eq!(file(&doc, "crlf.ts")["metrics"]["lines_of_code"], 2);
     assert_eq!(file(&doc, "crlf.ts")["metrics"]["single_comment_lines"], 1);

@@ -46,6 +46,22 @@ fn first_commit_on_unborn_head_is_judged() {
 }
 
 #[test]
+fn a_staged_extension_less_python_script_is_judged() {
+    let dir = repo();
+    let script = format!("#!/usr/bin/env python3\n{BRANCHY}");
+    std::fs::write(dir.path().join("tool"), script).expect("write");
+    std::fs::write(dir.path().join("run"), "#!/bin/sh\nexit 0\n").expect("write");
+    git(dir.path(), &["add", "tool", "run"]);
+    let output = check(dir.path(), &["-t", "cyc=2"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("tool:2:1: cyclomatic_complexity 3 (limit <= 2) in f"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
 fn staged_content_is_judged_not_the_worktree_in_both_directions() {
     let dir = repo();
     std::fs::write(dir.path().join("a.py"), SIMPLE).expect("write");

@@ -30,7 +30,7 @@ pub use integrity::Damage;
 use crate::model::{Analysis, AnalysisError};
 
 /// Bumped whenever the encoded value layout changes.
-const FORMAT_VERSION: u8 = 4;
+const FORMAT_VERSION: u8 = 5;
 /// Hash of the sources and crates that can change a cached value.
 pub const BUILD_FINGERPRINT: &str = env!("ANTIPASTA_BUILD_FINGERPRINT");
 /// Prefix of bookkeeping keys (blob ids are hex, so they never collide).

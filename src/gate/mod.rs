@@ -145,21 +145,22 @@ fn check(
 
 /// A file-level metric's value.
 pub fn file_value(metrics: &FileMetrics, metric: Metric) -> Option<f64> {
-    let raw = &metrics.raw;
+    let raw = || metrics.raw.as_ref();
     Some(match metric {
         Metric::CyclomaticComplexity => metrics.cyclomatic as f64,
         Metric::CognitiveComplexity => metrics.cognitive as f64,
-        Metric::MaintainabilityIndex => metrics.maintainability_index,
+        // Not judged where the reference cannot compute it (raw_unavailable).
+        Metric::MaintainabilityIndex => metrics.maintainability_index?,
         Metric::HalsteadVolume => metrics.halstead.volume,
         Metric::HalsteadDifficulty => metrics.halstead.difficulty,
         Metric::HalsteadEffort => metrics.halstead.effort,
         Metric::HalsteadTime => metrics.halstead.time,
         Metric::HalsteadBugs => metrics.halstead.bugs,
-        Metric::LinesOfCode => raw.loc as f64,
-        Metric::LogicalLinesOfCode => raw.lloc as f64,
-        Metric::SourceLinesOfCode => raw.sloc as f64,
-        Metric::CommentLines => raw.comments as f64,
-        Metric::BlankLines => raw.blank as f64,
+        Metric::LinesOfCode => raw()?.loc as f64,
+        Metric::LogicalLinesOfCode => raw()?.lloc as f64,
+        Metric::SourceLinesOfCode => raw()?.sloc as f64,
+        Metric::CommentLines => raw()?.comments as f64,
+        Metric::BlankLines => raw()?.blank as f64,
     })
 }
 

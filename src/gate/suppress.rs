@@ -232,12 +232,13 @@ mod tests {
             blob_id: "0".repeat(40),
             outcome: Ok(Analysis {
                 metrics: FileMetrics {
-                    raw: Default::default(),
+                    raw: Some(Default::default()),
                     cyclomatic: 4,
                     cognitive: 2,
-                    maintainability_index: 40.0,
-                    maintainability_rank: 'B',
+                    maintainability_index: Some(40.0),
+                    maintainability_rank: Some('B'),
                     halstead: Default::default(),
+                    raw_unavailable: None,
                 },
                 functions,
                 classes: Vec::new(),

@@ -1,6 +1,8 @@
 //! Language front ends: the only place that knows tree-sitter node kinds.
 
+mod deep;
 pub mod javascript;
+pub mod line_breaks;
 pub mod marker;
 pub mod python;
 pub mod tree;

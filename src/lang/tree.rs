@@ -46,6 +46,8 @@ const NONE: u32 = u32::MAX;
 pub struct SyntaxTree<'s> {
     nodes: Vec<NodeData>,
     source: &'s str,
+    /// Levels below the root of the deepest node.
+    depth: usize,
 }
 
 /// A node of a [`SyntaxTree`].
@@ -84,6 +86,7 @@ impl<'s> SyntaxTree<'s> {
         // Index of the last child added under each open ancestor.
         let mut last_child: Vec<u32> = vec![NONE];
         let mut parents: Vec<u32> = vec![NONE];
+        let mut depth = 0;
         loop {
             let node = cursor.node();
             let index = nodes.len() as u32;
@@ -125,6 +128,7 @@ impl<'s> SyntaxTree<'s> {
                 }
                 parents.push(index);
                 last_child.push(NONE);
+                depth = depth.max(parents.len() - 1);
                 continue;
             }
             loop {
@@ -132,7 +136,11 @@ impl<'s> SyntaxTree<'s> {
                     break;
                 }
                 if !cursor.goto_parent() {
-                    return Ok(SyntaxTree { nodes, source });
+                    return Ok(SyntaxTree {
+                        nodes,
+                        source,
+                        depth,
+                    });
                 }
                 parents.pop();
                 last_child.pop();
@@ -151,6 +159,12 @@ impl<'s> SyntaxTree<'s> {
     /// The source text the tree was parsed from.
     pub fn source(&self) -> &'s str {
         self.source
+    }
+
+    /// Levels below the root of the deepest node (what the visitors'
+    /// recursion needs stack for).
+    pub fn depth(&self) -> usize {
+        self.depth
     }
 
     /// Every node in document (pre-)order.

@@ -74,12 +74,13 @@ pub fn file(path: &str, functions: Vec<FunctionUnit>) -> FileResult {
         blob_id: "0".repeat(40),
         outcome: Ok(Analysis {
             metrics: FileMetrics {
-                raw: Default::default(),
+                raw: Some(Default::default()),
                 cyclomatic: 1,
                 cognitive: 0,
-                maintainability_index: 48.456,
-                maintainability_rank: 'A',
+                maintainability_index: Some(48.456),
+                maintainability_rank: Some('A'),
                 halstead: Default::default(),
+                raw_unavailable: None,
             },
             functions,
             classes: Vec::new(),

@@ -154,18 +154,25 @@ fn file<'a>(
 fn file_metrics(analysis: &Analysis) -> wire::FileMetrics {
     let m = &analysis.metrics;
     wire::FileMetrics {
-        lines_of_code: m.raw.loc,
-        logical_lines_of_code: m.raw.lloc,
-        source_lines_of_code: m.raw.sloc,
-        comment_lines: m.raw.comments,
-        single_comment_lines: m.raw.single_comments,
-        multi_line_string_lines: m.raw.multi,
-        blank_lines: m.raw.blank,
+        lines: m.raw.as_ref().map(|raw| wire::LineCounts {
+            lines_of_code: raw.loc,
+            logical_lines_of_code: raw.lloc,
+            source_lines_of_code: raw.sloc,
+            comment_lines: raw.comments,
+            single_comment_lines: raw.single_comments,
+            multi_line_string_lines: raw.multi,
+            blank_lines: raw.blank,
+        }),
         cyclomatic_complexity: m.cyclomatic,
         cognitive_complexity: m.cognitive,
-        maintainability_index: m.maintainability_index,
-        maintainability_rank: m.maintainability_rank.to_string(),
+        maintainability: m.maintainability_index.zip(m.maintainability_rank).map(
+            |(index, rank)| wire::Maintainability {
+                maintainability_index: index,
+                maintainability_rank: rank.to_string(),
+            },
+        ),
         halstead: halstead(&m.halstead),
+        raw_unavailable: m.raw_unavailable.clone(),
     }
 }
 

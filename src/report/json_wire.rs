@@ -54,6 +54,23 @@ pub struct Error {
 
 #[derive(Serialize)]
 pub struct FileMetrics {
+    /// Absent where radon's `raw` fails on the file (`raw_unavailable`).
+    #[serde(flatten)]
+    pub lines: Option<LineCounts>,
+    pub cyclomatic_complexity: u64,
+    pub cognitive_complexity: u64,
+    /// Absent with the line counts.
+    #[serde(flatten)]
+    pub maintainability: Option<Maintainability>,
+    #[serde(flatten)]
+    pub halstead: Halstead,
+    /// Why the line counts and the maintainability index are absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub raw_unavailable: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct LineCounts {
     pub lines_of_code: u64,
     pub logical_lines_of_code: u64,
     pub source_lines_of_code: u64,
@@ -61,12 +78,12 @@ pub struct FileMetrics {
     pub single_comment_lines: u64,
     pub multi_line_string_lines: u64,
     pub blank_lines: u64,
-    pub cyclomatic_complexity: u64,
-    pub cognitive_complexity: u64,
+}
+
+#[derive(Serialize)]
+pub struct Maintainability {
     pub maintainability_index: f64,
     pub maintainability_rank: String,
-    #[serde(flatten)]
-    pub halstead: Halstead,
 }
 
 #[derive(Serialize)]

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use gix::bstr::ByteSlice;
 use gix::ObjectId;
 
+use super::shebang;
 use crate::model::Language;
 
 /// What went wrong talking to git, with the path or object involved.
@@ -159,7 +160,7 @@ impl GitSource {
         let repo = self.repo.to_thread_local();
         let index = open_index(&repo)?;
         let head = HeadComparison::new(&repo, index.tree())?;
-        let mut staged = index_listing(&index);
+        let mut staged = index_listing(&index, &|id| script_language(&repo, id));
         staged.unmatched = unmatched_pathspecs(&index, pathspecs);
         let in_index: std::collections::HashSet<&str> =
             staged.files.iter().map(|file| file.path.as_str()).collect();
@@ -266,13 +267,15 @@ impl GitSource {
             .tree_id()
             .map_err(|e| object_error(&e))?;
         let blobs = tree_blobs(&repo, tree_id.detach()).map_err(|e| object_error(&e))?;
-        Ok(analysable(blobs))
+        Ok(analysable(blobs, &|id| script_language(&repo, id)))
     }
 
     /// Every analysable file staged in the index (unmerged paths apart).
     pub fn index_files(&self) -> Result<Staged, GitError> {
         let repo = self.repo.to_thread_local();
-        Ok(index_listing(&*open_index(&repo)?))
+        Ok(index_listing(&*open_index(&repo)?, &|id| {
+            script_language(&repo, id)
+        }))
     }
 
     /// Blob ids of tracked files whose worktree stat data still matches
@@ -308,8 +311,14 @@ impl GitSource {
                 continue;
             }
             let path = entry.path(&index).to_str_lossy().into_owned();
-            // Only files antipasta analyses are worth a stat call.
-            let Some(language) = Language::from_path(Path::new(&path)) else {
+            // Only files antipasta analyses are worth a stat call; an
+            // extension-less script is read for its `#!` line.
+            let by_name = Language::from_path(Path::new(&path));
+            let Some(language) = by_name.or_else(|| {
+                shebang::may_be_script(Path::new(&path))
+                    .then(|| shebang::language_of_file(&workdir.join(&path)))
+                    .flatten()
+            }) else {
                 continue;
             };
             if files.last().is_some_and(|last| last.path == path) {
@@ -521,7 +530,10 @@ fn deepest_cause(err: &(dyn std::error::Error + 'static)) -> String {
 
 /// The analysable regular files of an index (intent-to-add entries apart),
 /// sorted, and its unmerged paths.
-fn index_listing(index: &gix::index::File) -> Staged {
+fn index_listing(
+    index: &gix::index::File,
+    script: &dyn Fn(ObjectId) -> Option<Language>,
+) -> Staged {
     let mut staged = Staged::default();
     for entry in index.entries() {
         let path = entry.path(index).to_str_lossy().into_owned();
@@ -538,7 +550,7 @@ fn index_listing(index: &gix::index::File) -> Staged {
         {
             continue;
         }
-        if let Some(language) = Language::from_path(Path::new(&path)) {
+        if let Some(language) = language_of(&path, entry.id, script) {
             staged.files.push(GitFile {
                 path,
                 blob: entry.id,
@@ -683,12 +695,42 @@ fn tree_blobs(
         .collect())
 }
 
+/// The language of a blob at `path`: by its extension, or for an
+/// extension-less name by its `#!` line.
+fn language_of(
+    path: &str,
+    blob: ObjectId,
+    script: &dyn Fn(ObjectId) -> Option<Language>,
+) -> Option<Language> {
+    let path = Path::new(path);
+    Language::from_path(path)
+        .or_else(|| shebang::may_be_script(path).then(|| script(blob)).flatten())
+}
+
+/// Blobs larger than this are not read to look for a `#!` line.
+const SCRIPT_SNIFF_LIMIT: u64 = 1 << 20;
+
+/// The language a blob's `#!` line names, if Python (see [`shebang`]). A
+/// blob that cannot be read, or is large, is not a script.
+fn script_language(repo: &gix::Repository, id: ObjectId) -> Option<Language> {
+    let header = repo.find_header(id).ok()?;
+    if header.size() > SCRIPT_SNIFF_LIMIT {
+        return None;
+    }
+    let object = repo.find_object(id).ok()?;
+    let head = &object.data[..object.data.len().min(shebang::SNIFF_BYTES)];
+    shebang::language_of(head)
+}
+
 /// The files antipasta analyses among (path, blob id) pairs, sorted by path.
-fn analysable(blobs: Vec<(String, ObjectId)>) -> Vec<GitFile> {
+fn analysable(
+    blobs: Vec<(String, ObjectId)>,
+    script: &dyn Fn(ObjectId) -> Option<Language>,
+) -> Vec<GitFile> {
     let mut files: Vec<GitFile> = blobs
         .into_iter()
         .filter_map(|(path, blob)| {
-            let language = Language::from_path(Path::new(&path))?;
+            let language = language_of(&path, blob, script)?;
             Some(GitFile {
                 path,
                 blob,

@@ -4,6 +4,7 @@
 
 pub mod git;
 pub mod hooks;
+pub mod shebang;
 pub mod snapshot;
 pub mod walk;
 
@@ -144,6 +145,19 @@ pub fn read_regular_file(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> 
         let grown = file.metadata().map_or(read, |now| now.len().max(read));
         return Err(too_large(grown));
     }
+    Ok(bytes)
+}
+
+/// The first `count` bytes of the regular file at `path` (fewer when it is
+/// shorter), opened as [`read_regular_file`] opens it.
+pub fn read_head(path: &Path, count: u64) -> Result<Vec<u8>, ReadError> {
+    let file = open_no_follow(path)?;
+    let metadata = file.metadata()?;
+    if !metadata.is_file() {
+        return Err(ReadError::NotRegular(file_kind(&metadata.file_type())));
+    }
+    let mut bytes = Vec::new();
+    (&file).take(count).read_to_end(&mut bytes)?;
     Ok(bytes)
 }
 

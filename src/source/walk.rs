@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Origin, SourceFile};
+use super::{shebang, Origin, SourceFile};
 use crate::config::Settings;
 use crate::model::Language;
 
@@ -65,7 +65,12 @@ pub fn collect(
         // symbolic link is followed here, once; the reader then opens its
         // target without following links, and refuses anything but a
         // regular file (a named FIFO or device included).
-        if let Some(language) = Language::from_path(&absolute) {
+        let language = Language::from_path(&absolute).or_else(|| {
+            (metadata.is_file() && shebang::may_be_script(&absolute))
+                .then(|| shebang::language_of_file(&absolute))
+                .flatten()
+        });
+        if let Some(language) = language {
             let is_link = std::fs::symlink_metadata(&absolute).is_ok_and(|m| m.is_symlink());
             let origin = if is_link {
                 std::fs::canonicalize(&absolute).unwrap_or_else(|_| absolute.clone())
@@ -116,13 +121,18 @@ fn walk_directory(dir: &Path, base: &Path, settings: &Settings, listing: &mut Li
             continue;
         }
         let path = entry.into_path();
-        let Some(language) = Language::from_path(&path) else {
+        let by_name = Language::from_path(&path);
+        if by_name.is_none() && !shebang::may_be_script(&path) {
             continue;
-        };
+        }
         let display = display_path(&path, base);
         if settings.ignore.is_match(&display) {
             continue;
         }
+        // An extension-less script is read (its first line) only if listed.
+        let Some(language) = by_name.or_else(|| shebang::language_of_file(&path)) else {
+            continue;
+        };
         listing.files.push(SourceFile {
             display,
             origin: Origin::Path(path),

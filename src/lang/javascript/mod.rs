@@ -23,14 +23,17 @@ use std::sync::LazyLock;
 
 use tree_sitter::{Language as Grammar, Parser};
 
+use crate::lang::deep;
+use crate::lang::line_breaks::lone_carriage_returns_as_newlines;
 use crate::lang::tree::{Node, SyntaxTree};
 use crate::metrics::halstead::HalsteadReport;
 use crate::metrics::maintainability::{maintainability_index, maintainability_rank, MiInputs};
 use crate::model::{Analysis, AnalysisError, ClassUnit, FileMetrics, FunctionUnit, Language};
 use units::UnitKind;
 
-/// Deepest syntax tree analysed; keeps the visitors' recursion bounded.
-pub const MAX_TREE_DEPTH: usize = 3_000;
+/// Deepest syntax tree analysed, far beyond generated code; deep trees are
+/// scored on a stack sized for them (`lang::deep`), the limit bounds it.
+pub const MAX_TREE_DEPTH: usize = 500_000;
 
 /// Which grammar a file is parsed with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,8 +111,20 @@ pub fn analyze(source: &str, dialect: Dialect) -> Result<Analysis, AnalysisError
     if let Some((line, length)) = minified::detect(source) {
         return Err(AnalysisError::Minified { line, length });
     }
+    // ESLint ends a line at a lone `\r` too.
+    let source = lone_carriage_returns_as_newlines(source);
+    let source = source.as_ref();
     let tree = syntax_tree(source, dialect)?;
-    check_syntax(&tree)?;
+    deep::with_stack_for_depth(tree.depth(), || score(&tree, source)).ok_or(
+        AnalysisError::NoStack {
+            depth: tree.depth(),
+        },
+    )?
+}
+
+/// Scores a parsed file (on a stack sized for its depth).
+fn score(tree: &SyntaxTree<'_>, source: &str) -> Result<Analysis, AnalysisError> {
+    check_syntax(tree)?;
     let root = tree.root();
     let found = units::collect(root, source);
     let cc = cyclomatic::analyze(root);
@@ -160,12 +175,13 @@ pub fn analyze(source: &str, dialect: Dialect) -> Result<Analysis, AnalysisError
         .collect();
     Ok(Analysis {
         metrics: FileMetrics {
-            raw,
+            raw: Some(raw),
             cyclomatic: file_cyclomatic,
             cognitive: cog.file_total,
-            maintainability_index: mi,
-            maintainability_rank: maintainability_rank(mi),
+            maintainability_index: Some(mi),
+            maintainability_rank: Some(maintainability_rank(mi)),
             halstead: total_halstead,
+            raw_unavailable: None,
         },
         functions,
         classes,

@@ -14,13 +14,14 @@ mod syntax;
 pub mod tokenize;
 mod units;
 
-use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use tree_sitter::{Language, Parser};
 
+use crate::lang::deep;
+use crate::lang::line_breaks::lone_carriage_returns_as_newlines;
 use crate::lang::tree::{Node, SyntaxTree};
 use crate::metrics::halstead::HalsteadReport;
 use crate::metrics::maintainability::{maintainability_index, maintainability_rank, MiInputs};
@@ -29,10 +30,10 @@ use crate::model::{
     Suppression,
 };
 
-/// Deepest syntax tree analysed. CPython rejects far shallower code (100
-/// indentation levels, 200 nested brackets); the limit keeps the visitors'
-/// recursion bounded whatever the input.
-pub const MAX_TREE_DEPTH: usize = 3_000;
+/// Deepest syntax tree analysed, far beyond generated code (complexipy
+/// scores 60,000-term expressions); deep trees are scored on a stack sized
+/// for them (`lang::deep`), the limit bounds that stack.
+pub const MAX_TREE_DEPTH: usize = 500_000;
 
 static PYTHON: LazyLock<Language> = LazyLock::new(|| tree_sitter_python::LANGUAGE.into());
 
@@ -77,13 +78,24 @@ pub fn analyze(source: &str, baseline: Option<&Baseline>) -> Result<Scored, Anal
     let source = lone_carriage_returns_as_newlines(source);
     let source = source.as_ref();
     let tree = syntax_tree(source)?;
-    check_syntax(&tree)?;
+    deep::with_stack_for_depth(tree.depth(), || score(&tree, source, baseline)).ok_or(
+        AnalysisError::NoStack {
+            depth: tree.depth(),
+        },
+    )?
+}
+
+/// Scores a parsed file (on a stack sized for its depth).
+fn score(
+    tree: &SyntaxTree<'_>,
+    source: &str,
+    baseline: Option<&Baseline>,
+) -> Result<Scored, AnalysisError> {
+    check_syntax(tree)?;
     let root = tree.root();
-    let raw = raw::raw_counts(source).map_err(|err| AnalysisError::Syntax {
-        message: err.to_string(),
-        line: err.line,
-        column: 1,
-    })?;
+    // radon's `raw` (and so `mi`) fails on some files CPython parses, a
+    // form feed inside a string; the other metrics are still reported.
+    let raw = raw::raw_counts(source);
     let definitions = units::collect(root);
     let known = baseline.map_or_else(HashMap::new, |b| unchanged_units(&definitions, source, b));
     let cc = cyclomatic::analyze(root, &known);
@@ -91,11 +103,13 @@ pub fn analyze(source: &str, baseline: Option<&Baseline>) -> Result<Scored, Anal
     let cog = cognitive::analyze(root, source, &known);
 
     let total_halstead = HalsteadReport::from_counts(hal.total);
-    let mi = maintainability_index(MiInputs {
-        halstead_volume: total_halstead.volume,
-        cyclomatic: cc.module_total,
-        logical_lines: raw.lloc,
-        comment_percent: MiInputs::comment_percent(raw.comments, raw.multi, raw.sloc),
+    let mi = raw.as_ref().ok().map(|raw| {
+        maintainability_index(MiInputs {
+            halstead_volume: total_halstead.volume,
+            cyclomatic: cc.module_total,
+            logical_lines: raw.lloc,
+            comment_percent: MiInputs::comment_percent(raw.comments, raw.multi, raw.sloc),
+        })
     });
     let halstead_by_key: HashMap<usize, HalsteadReport> = hal
         .functions
@@ -154,11 +168,15 @@ pub fn analyze(source: &str, baseline: Option<&Baseline>) -> Result<Scored, Anal
     }
     let analysis = Analysis {
         metrics: FileMetrics {
-            raw,
+            raw_unavailable: raw
+                .as_ref()
+                .err()
+                .map(|err| format!("radon's raw analysis fails on this file: {err}")),
+            raw: raw.ok(),
             cyclomatic: cc.module_total,
             cognitive: cog.total,
             maintainability_index: mi,
-            maintainability_rank: maintainability_rank(mi),
+            maintainability_rank: mi.map(maintainability_rank),
             halstead: total_halstead,
         },
         functions,
@@ -204,22 +222,6 @@ fn unchanged_units<'b>(
             Some((definition.key, *unit))
         })
         .collect()
-}
-
-/// tree-sitter lets a comment run across a lone `\r`, where CPython and
-/// ruff end the line. Replacing it with `\n` keeps every byte offset and
-/// line number (complexipy 8.3.0 and radon count a lone `\r` as a line end).
-fn lone_carriage_returns_as_newlines(source: &str) -> Cow<'_, str> {
-    let bytes = source.as_bytes();
-    let is_lone = |i: usize| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
-    if !(0..bytes.len()).any(is_lone) {
-        return Cow::Borrowed(source);
-    }
-    let replaced: String = source
-        .char_indices()
-        .map(|(i, c)| if c == '\r' && is_lone(i) { '\n' } else { c })
-        .collect();
-    Cow::Owned(replaced)
 }
 
 /// Fails on what CPython would not parse: tree-sitter error or missing
