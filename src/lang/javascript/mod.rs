@@ -131,7 +131,7 @@ fn score(tree: &SyntaxTree<'_>, source: &str) -> Result<Analysis, AnalysisError>
     let tokens = halstead::tokens(root);
     let raw = raw::raw_counts(root, source);
     let cog = cognitive::score(root);
-    let mut placed = suppress::place(&tree, source, &found);
+    let mut placed = suppress::place(tree, source, &found);
 
     let file_cyclomatic = cc.file_total();
     let total_halstead = HalsteadReport::from_counts(halstead::counts(&tokens, 0, usize::MAX));

@@ -127,7 +127,7 @@ fn score(
         .filter_map(|f| Some((f.node_start_byte, f.ignored_by.as_ref()?)))
         .collect();
     let mut placed = suppress::place(
-        &tree,
+        tree,
         source,
         &definitions,
         &complexipy_markers
