@@ -1,5 +1,7 @@
 //! The engine: reads each file, analyses it in parallel, returns results in path order.
 
+use std::sync::mpsc;
+
 use rayon::prelude::*;
 
 use crate::cache::{Cache, CacheKey};
@@ -42,20 +44,30 @@ pub fn analyze_files(
     jobs: usize,
     cache: Option<&Cache>,
 ) -> Result<Run, rayon::ThreadPoolBuildError> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs)
-        .stack_size(WORKER_STACK_BYTES)
-        .build()?;
-    let analysed: Vec<(FileResult, Lookup, usize)> = pool.install(|| {
-        files
-            .par_iter()
-            .enumerate()
-            .map(|(index, file)| {
-                let baseline = baselines.get(index).and_then(Option::as_ref);
-                analyze_file(file, baseline, reader, cache)
-            })
-            .collect()
-    });
+    analyze_files_streaming(files, baselines, reader, jobs, cache, |_| {})
+}
+
+/// [`analyze_files`], handing each file's result to `deliver` on the
+/// calling thread as soon as it and every file before it are done: in
+/// input order, while later files are still being analysed (a reorder
+/// buffer over the parallel results), so output can begin early.
+pub fn analyze_files_streaming(
+    files: &[SourceFile],
+    baselines: &[Option<Baseline>],
+    reader: &Reader<'_>,
+    jobs: usize,
+    cache: Option<&Cache>,
+    mut deliver: impl FnMut(&FileResult),
+) -> Result<Run, rayon::ThreadPoolBuildError> {
+    let analysed = in_order(
+        files,
+        jobs,
+        |index, file| {
+            let baseline = baselines.get(index).and_then(Option::as_ref);
+            analyze_file(file, baseline, reader, cache)
+        },
+        |(result, ..)| deliver(result),
+    )?;
     let mut run = Run {
         results: Vec::with_capacity(analysed.len()),
         cache_hits: 0,
@@ -90,6 +102,48 @@ pub fn analyze_files(
     }
     run.results = analysed.into_iter().map(|(result, ..)| result).collect();
     Ok(run)
+}
+
+/// Maps `items` through `work` on `jobs` threads (0 = all cores) and
+/// returns the outputs in input order; each output is also passed to
+/// `deliver`, on the calling thread, in input order, as soon as it and all
+/// earlier ones exist.
+fn in_order<I: Sync, T: Send>(
+    items: &[I],
+    jobs: usize,
+    work: impl Fn(usize, &I) -> T + Sync,
+    mut deliver: impl FnMut(&T),
+) -> Result<Vec<T>, rayon::ThreadPoolBuildError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .stack_size(WORKER_STACK_BYTES)
+        .build()?;
+    let (sender, receiver) = mpsc::channel::<(usize, T)>();
+    // Outputs that arrived before an earlier one: the reorder buffer.
+    let mut slots: Vec<Option<T>> = std::iter::repeat_with(|| None).take(items.len()).collect();
+    let mut next = 0;
+    std::thread::scope(|scope| {
+        let work = &work;
+        scope.spawn(move || {
+            pool.install(|| {
+                items
+                    .par_iter()
+                    .enumerate()
+                    .for_each_with(sender, |sender, (index, item)| {
+                        // The receiver lives until every sender is gone.
+                        let _ = sender.send((index, work(index, item)));
+                    });
+            });
+        });
+        for (index, output) in receiver {
+            slots[index] = Some(output);
+            while let Some(Some(ready)) = slots.get(next) {
+                deliver(ready);
+                next += 1;
+            }
+        }
+    });
+    Ok(slots.into_iter().flatten().collect())
 }
 
 /// One file's result, how it was looked up, and how many functions were scored.
@@ -211,4 +265,57 @@ fn decode(bytes: &[u8]) -> Result<&str, AnalysisError> {
     }
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     std::str::from_utf8(bytes).map_err(|err| AnalysisError::not_utf8(bytes, err.valid_up_to()))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc;
+    use std::sync::Mutex;
+    use std::time::Duration;
+
+    use super::in_order;
+
+    /// The first output is delivered while the last item is still being
+    /// worked on: the last item's work waits for the first delivery's
+    /// signal (a run that delivered only at the end would time out and
+    /// report `false`).
+    #[test]
+    fn the_first_output_is_delivered_before_the_last_item_is_done() {
+        for jobs in [1, 2, 4] {
+            let items: Vec<usize> = (0..50).collect();
+            let (signal, signalled) = mpsc::channel::<()>();
+            let signalled = Mutex::new(signalled);
+            let mut delivered = Vec::new();
+            let mut signal = Some(signal);
+            let outputs = in_order(
+                &items,
+                jobs,
+                |index, item| {
+                    if index == items.len() - 1 {
+                        let waited = signalled
+                            .lock()
+                            .expect("one waiter")
+                            .recv_timeout(Duration::from_secs(60));
+                        return (*item, waited.is_ok());
+                    }
+                    (*item, true)
+                },
+                |(item, _)| {
+                    delivered.push(*item);
+                    if let Some(signal) = signal.take() {
+                        signal.send(()).expect("the last item waits");
+                    }
+                },
+            )
+            .expect("a thread pool");
+            assert_eq!(
+                outputs.last(),
+                Some(&(49, true)),
+                "jobs {jobs}: the last item saw the first delivery"
+            );
+            assert_eq!(delivered, items, "jobs {jobs}: delivered in input order");
+            let order: Vec<usize> = outputs.iter().map(|(item, _)| *item).collect();
+            assert_eq!(order, items, "jobs {jobs}: returned in input order");
+        }
+    }
 }
