@@ -6,14 +6,14 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::diff::{judge_pairs, report_change};
-use super::options::{pathspecs, AnalysisOptions};
-use super::Outcome;
+use super::options::{pathspecs, AnalysisOptions, Setup};
+use super::{Outcome, Output};
 use crate::config::Settings;
 use crate::diff::judge::{commit_pairs, Texts};
 use crate::diff::policy::FailOn;
 use crate::gate::evaluate;
 use crate::report::escape::visible;
-use crate::report::{render, Report, Summary};
+use crate::report::{Report, Streamed, Summary};
 use crate::source::git::{GitFile, GitSource};
 use crate::source::walk::{collect, repository_root};
 use crate::source::{Origin, Reader, SourceFile};
@@ -92,9 +92,40 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
         unreadable = listing.unreadable.len();
         (listing.files, Reader::filesystem(settings.max_file_size))
     };
-    let run = options.analyze(&files, &[], &reader, cache.as_ref(), &settings, err)?;
+    // What the paths are relative to (as `collect` and the index have them).
+    let root = repository_root(&cwd).unwrap_or_else(|| cwd.clone());
+    let mut output = Output::new(out);
+    let mut streamed = Streamed::new(options.format, options.quiet);
+    let mut violations = Vec::new();
+    let mut suppressed = Vec::new();
+    let setup = Setup {
+        reader: &reader,
+        cache: cache.as_ref(),
+        settings: &settings,
+    };
+    // Each file is judged and written as soon as it and those before it are done.
+    let run = options.analyze_streaming(&files, &[], &setup, err, |result| {
+        let file = std::slice::from_ref(result);
+        let (file_violations, file_suppressed) =
+            options.set_aside(evaluate(file, &settings), file);
+        if streamed.per_file() {
+            let report = Report {
+                results: file,
+                changes: None,
+                violations: &file_violations,
+                summary: Summary::of(file, &file_violations),
+                fail_on: None,
+                root: Some(&root),
+                suppressed: &file_suppressed,
+                unused_suppressions: None,
+                show_suppressed: false,
+            };
+            output.write(|out| streamed.file(&report, out));
+        }
+        violations.extend(file_violations);
+        suppressed.extend(file_suppressed);
+    })?;
     let results = run.results;
-    let (violations, suppressed) = options.set_aside(evaluate(&results, &settings), &results);
     let unused = options.unused_suppressions(&results, &suppressed, |_, _| true);
     let unused_count = unused.as_ref().map_or(0, Vec::len);
     let summary = Summary::of(&results, &violations)
@@ -105,8 +136,6 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
         ..summary
     };
     options.print_counts(&summary, err);
-    // What the paths are relative to (as `collect` and the index have them).
-    let root = repository_root(&cwd).unwrap_or_else(|| cwd.clone());
     let report = Report {
         results: &results,
         changes: None,
@@ -118,9 +147,8 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
         unused_suppressions: unused.as_deref(),
         show_suppressed: options.verbose,
     };
-    let rendered = render(&report, options.format, options.quiet);
-    out.write_all(rendered.as_bytes())
-        .map_err(|e| format!("cannot write output: {e}"))?;
+    output.write(|out| streamed.finish(&report, out));
+    output.finish()?;
     // An unused marker fails `check`, as ruff's RUF100 does.
     Ok(
         if summary.violations > 0 || summary.errors > 0 || unused_count > 0 {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::options::{pathspecs, AnalysisOptions};
-use super::Outcome;
+use super::{Outcome, Output};
 use crate::cache::Cache;
 use crate::config::Settings;
 use crate::diff::files::{pair_files, FilePair};
@@ -14,7 +14,7 @@ use crate::diff::judge::{judge, Judged, Texts};
 use crate::diff::policy::FailOn;
 use crate::diff::{FileChange, FileStatus, UnitStatus};
 use crate::model::Baseline;
-use crate::report::{render, Report, Summary};
+use crate::report::{write, Report, Summary};
 use crate::source::git::{matches_pathspec, GitSource};
 use crate::source::snapshot::Snapshot;
 use crate::source::{Reader, SourceFile};
@@ -132,9 +132,9 @@ pub(super) fn report_change(
     // Unused markers are warnings, except under `--fail-on any`.
     let failing = judged.violations.iter().any(|v| report.fails(v))
         || (unused_count > 0 && fail_on == FailOn::Any);
-    let rendered = render(&report, options.format, options.quiet);
-    out.write_all(rendered.as_bytes())
-        .map_err(|e| format!("cannot write output: {e}"))?;
+    let mut output = Output::new(out);
+    output.write(|out| write(&report, options.format, options.quiet, out));
+    output.finish()?;
     Ok(if failing || summary.errors > 0 {
         Outcome::Failed
     } else {

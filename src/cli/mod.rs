@@ -63,6 +63,47 @@ pub enum Command {
     Hook(hook::HookCommand),
 }
 
+/// The output stream. A closed pipe (`antipasta check | head -1`) ends
+/// the writing quietly, as ripgrep does: the exit code stays what the
+/// results say. Any other write failure is an error of the run.
+pub struct Output<'a> {
+    out: &'a mut dyn Write,
+    closed: bool,
+    /// The first write failure other than a closed pipe.
+    failure: Option<std::io::Error>,
+}
+
+impl<'a> Output<'a> {
+    pub fn new(out: &'a mut dyn Write) -> Output<'a> {
+        Output {
+            out,
+            closed: false,
+            failure: None,
+        }
+    }
+
+    /// Runs `write` on the stream unless it is closed or has failed.
+    pub fn write(&mut self, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) {
+        if self.closed || self.failure.is_some() {
+            return;
+        }
+        match write(self.out) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => self.closed = true,
+            Err(e) => self.failure = Some(e),
+        }
+    }
+
+    /// The run's error if a write failed (a closed pipe is no failure).
+    pub fn finish(mut self) -> Result<(), String> {
+        self.write(|out| out.flush());
+        match self.failure {
+            Some(e) => Err(format!("cannot write output: {e}")),
+            None => Ok(()),
+        }
+    }
+}
+
 /// Runs the parsed command, writing data to `out` and diagnostics to `err`.
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
     let result = match cli.command {

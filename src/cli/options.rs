@@ -11,7 +11,7 @@ use crate::cache::{
 };
 use crate::config::metric::Metric;
 use crate::config::{settings_for, Settings};
-use crate::engine::{analyze_files, Run};
+use crate::engine::{analyze_files_streaming, Run};
 use crate::gate::suppress::{set_aside, unused, Suppressed, Unused};
 use crate::gate::Violation;
 use crate::model::{Baseline, FileResult};
@@ -147,7 +147,7 @@ impl AnalysisOptions {
         }
     }
 
-    /// Analyses `files` (see [`analyze_files`] for `baselines`), reports
+    /// Analyses `files` (see [`crate::engine::analyze_files`] for `baselines`), reports
     /// cache trouble on `err`, and keeps the cache's bookkeeping.
     pub fn analyze(
         &self,
@@ -158,7 +158,30 @@ impl AnalysisOptions {
         settings: &Settings,
         err: &mut dyn Write,
     ) -> Result<Run, String> {
-        let run = analyze_files(files, baselines, reader, self.jobs, cache)
+        let setup = Setup {
+            reader,
+            cache,
+            settings,
+        };
+        self.analyze_streaming(files, baselines, &setup, err, |_| {})
+    }
+
+    /// [`Self::analyze`], handing each file's result to `deliver` in path
+    /// order as soon as it and all earlier ones are done.
+    pub fn analyze_streaming(
+        &self,
+        files: &[SourceFile],
+        baselines: &[Option<Baseline>],
+        setup: &Setup<'_, '_>,
+        err: &mut dyn Write,
+        deliver: impl FnMut(&FileResult),
+    ) -> Result<Run, String> {
+        let Setup {
+            reader,
+            cache,
+            settings,
+        } = *setup;
+        let run = analyze_files_streaming(files, baselines, reader, self.jobs, cache, deliver)
             .map_err(|e| format!("cannot start worker threads: {e}"))?;
         if let Some(problem) = &run.cache_problem {
             let _ = writeln!(
@@ -216,6 +239,14 @@ impl AnalysisOptions {
             );
         }
     }
+}
+
+/// What an analysis reads with and answers from.
+#[derive(Clone, Copy)]
+pub struct Setup<'r, 'a> {
+    pub reader: &'a Reader<'r>,
+    pub cache: Option<&'a Cache>,
+    pub settings: &'a Settings,
 }
 
 /// PATHS named relative to `cwd` as repository-relative pathspecs (empty

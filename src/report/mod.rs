@@ -12,6 +12,7 @@ pub mod sarif;
 mod sarif_wire;
 pub mod text;
 
+use std::io::Write;
 use std::path::Path;
 
 use crate::diff::policy::FailOn;
@@ -46,6 +47,83 @@ pub fn render(report: &Report, format: Format, quiet: bool) -> String {
         Format::Sarif => sarif::render(report),
         Format::Markdown => markdown::render(report),
         Format::Csv => csv::render(report),
+    }
+}
+
+/// Writes a whole report in `format` to `out`; `quiet` drops the text summary.
+pub fn write(
+    report: &Report,
+    format: Format,
+    quiet: bool,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    out.write_all(render(report, format, quiet).as_bytes())
+}
+
+/// A report written as results arrive: [`Streamed::file`] with each file's
+/// own report, in path order, then [`Streamed::finish`] with the whole
+/// run's. Text, GitHub commands and CSV are written file by file; the other
+/// formats are documents, written whole by `finish`.
+#[derive(Debug)]
+pub struct Streamed {
+    format: Format,
+    quiet: bool,
+    /// Whether the CSV header row is out.
+    started: bool,
+}
+
+impl Streamed {
+    pub fn new(format: Format, quiet: bool) -> Streamed {
+        Streamed {
+            format,
+            quiet,
+            started: false,
+        }
+    }
+
+    /// Whether per-file reports are worth building: the format is written
+    /// file by file.
+    pub fn per_file(&self) -> bool {
+        matches!(self.format, Format::Text | Format::Github | Format::Csv)
+    }
+
+    /// Writes one file's lines; `report` holds that file alone.
+    pub fn file(&mut self, report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+        let lines = match self.format {
+            Format::Text => text::body(report, self.quiet),
+            Format::Github => github::body(report),
+            Format::Csv => {
+                let mut lines = self.start();
+                lines.push_str(&csv::rows(report));
+                lines
+            }
+            Format::Json | Format::Sarif | Format::Markdown => return Ok(()),
+        };
+        out.write_all(lines.as_bytes())
+    }
+
+    /// Writes what concerns the whole run (the summary, or the whole
+    /// document); `report` holds every file.
+    pub fn finish(&mut self, report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+        let lines = match self.format {
+            Format::Text => text::footer(report, self.quiet),
+            Format::Github => github::footer(report),
+            Format::Csv => self.start(),
+            Format::Json | Format::Sarif | Format::Markdown => {
+                render(report, self.format, self.quiet)
+            }
+        };
+        out.write_all(lines.as_bytes())?;
+        out.flush()
+    }
+
+    /// The CSV header, the first time only.
+    fn start(&mut self) -> String {
+        if std::mem::replace(&mut self.started, true) {
+            String::new()
+        } else {
+            csv::header()
+        }
     }
 }
 
@@ -128,6 +206,8 @@ pub struct Summary {
     pub files: usize,
     pub functions: usize,
     pub violations: usize,
+    /// Files with at least one violation.
+    pub violating_files: usize,
     pub errors: usize,
     /// Files deliberately not judged (skipped as minified).
     pub skipped: usize,
@@ -152,6 +232,11 @@ impl Summary {
             files: 0,
             functions: 0,
             violations: violations.len(),
+            violating_files: violations
+                .iter()
+                .map(|v| v.path.as_str())
+                .collect::<std::collections::HashSet<_>>()
+                .len(),
             errors: 0,
             skipped: 0,
             cache_hits: 0,

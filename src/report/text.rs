@@ -13,7 +13,7 @@ use anstyle::{AnsiColor, Style};
 use super::escape::{line_start_path, visible};
 use super::{Report, Summary};
 use crate::diff::{FileChange, FileStatus, UnitStatus};
-use crate::gate::{format_value, ViolationChange};
+use crate::gate::{format_value, Violation, ViolationChange};
 use crate::model::{FileResult, FunctionUnit};
 
 const PATH: Style = AnsiColor::Cyan.on_default().bold();
@@ -28,6 +28,15 @@ const NOTE: Style = AnsiColor::Yellow.on_default().bold();
 /// Renders changes (diff mode), violations and file errors; the summary
 /// line unless `quiet`.
 pub fn render(report: &Report, quiet: bool) -> String {
+    let mut out = body(report, quiet);
+    out.push_str(&footer(report, quiet));
+    out
+}
+
+/// The lines about the report's files: changes (diff mode), then file
+/// errors and notes, then violations. Streamed output renders this for one
+/// file at a time, then [`footer`] for the whole run.
+pub fn body(report: &Report, quiet: bool) -> String {
     let mut out = String::new();
     if let (Some(changes), false) = (report.changes, quiet) {
         for (result, change) in report.results.iter().zip(changes) {
@@ -53,11 +62,8 @@ pub fn render(report: &Report, quiet: bool) -> String {
             visible(&err.to_string())
         ));
     }
-    let mut existing_not_listed = 0;
     for v in report.violations {
-        if quiet && v.change == Some(ViolationChange::Existing) && !report.fails(v) {
-            // Quiet: what was already there is only counted.
-            existing_not_listed += 1;
+        if quiet && counted_only(report, v) {
             continue;
         }
         let subject = v
@@ -85,6 +91,18 @@ pub fn render(report: &Report, quiet: bool) -> String {
             format_value(v.threshold),
         ));
     }
+    out
+}
+
+/// Quiet output only counts what was already there.
+fn counted_only(report: &Report, v: &Violation) -> bool {
+    v.change == Some(ViolationChange::Existing) && !report.fails(v)
+}
+
+/// The lines about the whole run: suppressed violations (`-v`), unused
+/// markers, and the summary unless `quiet`.
+pub fn footer(report: &Report, quiet: bool) -> String {
+    let mut out = String::new();
     if report.show_suppressed {
         suppressed_lines(&mut out, report);
     }
@@ -96,6 +114,15 @@ pub fn render(report: &Report, quiet: bool) -> String {
             visible(&unused.message())
         ));
     }
+    let existing_not_listed = if quiet {
+        report
+            .violations
+            .iter()
+            .filter(|v| counted_only(report, v))
+            .count()
+    } else {
+        0
+    };
     if existing_not_listed > 0 {
         let plural = if existing_not_listed == 1 { "" } else { "s" };
         out.push_str(&format!(
@@ -246,10 +273,16 @@ fn summary_line(s: Summary, diff: bool, failing: usize) -> String {
         0 => String::new(),
         n => format!(", {} not judged (minified)", plural(n, "file")),
     };
+    // "in M of K files": the files with violations, of those analysed.
+    let files = plural(s.files, &format!("{scope}file"));
+    let files = if s.violations == 0 {
+        files
+    } else {
+        format!("{} of {files}", s.violating_files)
+    };
     format!(
-        "{verdict}: {} in {}, {}, {} that could not be analysed{skipped}.\n",
+        "{verdict}: {} in {files}, {}, {} that could not be analysed{skipped}.\n",
         violations,
-        plural(s.files, &format!("{scope}file")),
         plural(s.functions, "function"),
         plural(s.errors, "file")
     )
