@@ -831,3 +831,47 @@ fn a_file_swapped_for_a_fifo_or_a_device_link_after_listing_is_refused() {
         ]
     );
 }
+
+/// `antipasta check | head -1`: when the reader closes the pipe, the run
+/// ends quietly (no message) with the exit code its results give. The
+/// output (about 300 kB) is larger than a pipe's buffer, so the binary is
+/// still writing when the pipe closes.
+#[test]
+fn a_closed_pipe_ends_the_run_quietly_with_the_results_exit_code() {
+    use std::io::{BufRead, BufReader, Read};
+    use std::process::Stdio;
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let function = |n: usize| format!("def f{n}(a):\n    if a:\n        return 1\n    return 0\n");
+    for file in 0..10 {
+        let text: String = (0..500).map(function).collect();
+        write(dir.path(), &format!("m{file}.py"), text);
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_antipasta"))
+        .args(["check", "-t", "cyc=1", "-j", "2"])
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .env("ANTIPASTA_NO_CACHE", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the antipasta binary runs");
+    let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
+    let mut first = String::new();
+    stdout.read_line(&mut first).expect("a first line");
+    assert!(
+        first.starts_with("m0.py:1:1: cyclomatic_complexity 2 (limit <= 1) in f0"),
+        "{first}"
+    );
+    drop(stdout);
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .expect("piped stderr")
+        .read_to_string(&mut stderr)
+        .expect("stderr");
+    let status = child.wait().expect("the run ends");
+    assert_eq!(stderr, "", "no message about the closed pipe");
+    assert_eq!(status.code(), Some(1), "violations: exit 1");
+}
