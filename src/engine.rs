@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use crate::cache::{Cache, CacheKey};
 use crate::lang::{self, javascript, python};
 use crate::model::{AnalysisError, Baseline, FileResult, Language, Scored};
-use crate::source::{ReadError, Reader, SourceFile};
+use crate::source::{blob_id, ReadError, Reader, SourceFile};
 
 /// Stack size of analysis threads: the visitors recurse over syntax trees
 /// bounded by `python::MAX_TREE_DEPTH` and `javascript::MAX_TREE_DEPTH`.
@@ -249,13 +249,6 @@ fn analyze_blob(
         outcome,
     };
     (result, count)
-}
-
-/// The git blob object id of some bytes, as `git hash-object` prints it.
-pub fn blob_id(bytes: &[u8]) -> String {
-    gix::objs::compute_hash(gix::hash::Kind::Sha1, gix::objs::Kind::Blob, bytes)
-        .map(|id| id.to_string())
-        .unwrap_or_default()
 }
 
 /// UTF-8 text without a leading BOM; binary and invalid UTF-8 are errors.

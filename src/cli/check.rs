@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::diff::{judge_pairs, report_change};
-use super::options::{pathspecs, AnalysisOptions, Setup};
+use super::options::{pathspecs, AnalysisOptions, FailOnArg, Setup};
 use super::{Outcome, Output};
 use crate::config::Settings;
 use crate::diff::judge::{commit_pairs, Texts};
@@ -33,7 +33,7 @@ pub struct CheckArgs {
     /// in functions the commit makes worse (the default), or `any`: every
     /// violation of the staged files, judged whole.
     #[arg(long, value_enum, value_name = "LEVEL", requires = "staged")]
-    pub fail_on: Option<FailOn>,
+    pub fail_on: Option<FailOnArg>,
     #[command(flatten)]
     pub options: AnalysisOptions,
 }
@@ -53,7 +53,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
     let mut unreadable = 0;
     let (files, reader) = if let (true, Ok(git)) = (args.staged, &git) {
         let staged = staged_files(git, args, &cwd, &settings, err)?;
-        let fail_on = args.fail_on.unwrap_or(FailOn::Worsened);
+        let fail_on = args.fail_on.map_or(FailOn::Worsened, FailOn::from);
         let reader = Reader::git(git, settings.max_file_size);
         let texts = Texts::new(&reader);
         let pairs = if fail_on == FailOn::Any {
@@ -95,7 +95,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
     // What the paths are relative to (as `collect` and the index have them).
     let root = repository_root(&cwd).unwrap_or_else(|| cwd.clone());
     let mut output = Output::new(out);
-    let mut streamed = Streamed::new(options.format, options.quiet);
+    let mut streamed = Streamed::new(options.format.into(), options.quiet);
     let mut violations = Vec::new();
     let mut suppressed = Vec::new();
     let setup = Setup {
@@ -106,8 +106,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
     // Each file is judged and written as soon as it and those before it are done.
     let run = options.analyze_streaming(&files, &[], &setup, err, |result| {
         let file = std::slice::from_ref(result);
-        let (file_violations, file_suppressed) =
-            options.set_aside(evaluate(file, &settings), file);
+        let (file_violations, file_suppressed) = options.set_aside(evaluate(file, &settings), file);
         if streamed.per_file() {
             let report = Report {
                 results: file,

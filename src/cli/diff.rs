@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::options::{pathspecs, AnalysisOptions};
+use super::options::{pathspecs, AnalysisOptions, FailOnArg};
 use super::{Outcome, Output};
 use crate::cache::Cache;
 use crate::config::Settings;
@@ -31,8 +31,8 @@ pub struct DiffArgs {
     pub staged: bool,
     /// Which violations fail the run: in new functions only, also in
     /// functions that got worse, or any in a changed function.
-    #[arg(long, value_enum, default_value_t = FailOn::Worsened)]
-    pub fail_on: FailOn,
+    #[arg(long, value_enum, default_value_t = FailOnArg::Worsened)]
+    pub fail_on: FailOnArg,
     /// Only these files or directories (after `--`).
     #[arg(last = true, value_name = "PATHS")]
     pub paths: Vec<PathBuf>,
@@ -66,7 +66,14 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
         &texts,
         err,
     )?;
-    report_change(&judged, args.fail_on, git.workdir(), options, out, err)
+    report_change(
+        &judged,
+        args.fail_on.into(),
+        git.workdir(),
+        options,
+        out,
+        err,
+    )
 }
 
 /// [`judge`] with the engine run as `options` configure it.
@@ -133,7 +140,7 @@ pub(super) fn report_change(
     let failing = judged.violations.iter().any(|v| report.fails(v))
         || (unused_count > 0 && fail_on == FailOn::Any);
     let mut output = Output::new(out);
-    output.write(|out| write(&report, options.format, options.quiet, out));
+    output.write(|out| write(&report, options.format.into(), options.quiet, out));
     output.finish()?;
     Ok(if failing || summary.errors > 0 {
         Outcome::Failed

@@ -104,6 +104,12 @@ impl<'a> Output<'a> {
     }
 }
 
+/// The command line of this process, parsed (exits with clap's message on
+/// a usage error).
+pub fn parse() -> Cli {
+    Cli::parse()
+}
+
 /// Runs the parsed command, writing data to `out` and diagnostics to `err`.
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
     let result = match cli.command {

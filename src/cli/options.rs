@@ -4,13 +4,14 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 
 use crate::cache::{
     prepare_dir as prepare_cache_dir, resolve_dir as resolve_cache_dir, Cache, Notice, CACHE_FILES,
 };
 use crate::config::metric::Metric;
 use crate::config::{settings_for, Settings};
+use crate::diff::policy::FailOn;
 use crate::engine::{analyze_files_streaming, Run};
 use crate::gate::suppress::{set_aside, unused, Suppressed, Unused};
 use crate::gate::Violation;
@@ -23,8 +24,8 @@ use crate::source::{Reader, SourceFile};
 #[derive(Debug, Args)]
 pub struct AnalysisOptions {
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
     /// Print violations only, no summary.
     #[arg(short, long)]
     pub quiet: bool,
@@ -54,6 +55,57 @@ pub struct AnalysisOptions {
     /// --fail-on any`) then fails when there are any.
     #[arg(long)]
     pub report_unused_suppressions: bool,
+}
+
+/// `--format`: the output formats as the command line names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// Human-readable lines for a terminal.
+    Text,
+    /// The full results as one JSON document.
+    Json,
+    /// GitHub Actions workflow commands: annotations on the pull request.
+    Github,
+    /// SARIF 2.1.0, for code-scanning dashboards.
+    Sarif,
+    /// A Markdown summary (e.g. for $GITHUB_STEP_SUMMARY).
+    Markdown,
+    /// One CSV row per violation.
+    Csv,
+}
+
+impl From<FormatArg> for Format {
+    fn from(format: FormatArg) -> Format {
+        match format {
+            FormatArg::Text => Format::Text,
+            FormatArg::Json => Format::Json,
+            FormatArg::Github => Format::Github,
+            FormatArg::Sarif => Format::Sarif,
+            FormatArg::Markdown => Format::Markdown,
+            FormatArg::Csv => Format::Csv,
+        }
+    }
+}
+
+/// `--fail-on`: which violations fail a judged change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOnArg {
+    /// Violations in added functions and files.
+    New,
+    /// New ones, and modified functions that got worse or newly crossed a threshold.
+    Worsened,
+    /// Every violation in a changed function or file.
+    Any,
+}
+
+impl From<FailOnArg> for FailOn {
+    fn from(fail_on: FailOnArg) -> FailOn {
+        match fail_on {
+            FailOnArg::New => FailOn::New,
+            FailOnArg::Worsened => FailOn::Worsened,
+            FailOnArg::Any => FailOn::Any,
+        }
+    }
 }
 
 /// The most threads `--jobs` may ask for: beyond any core count worth

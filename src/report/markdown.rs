@@ -39,7 +39,11 @@ pub fn render(report: &Report) -> String {
         plural(failing.len(), "violation"),
         if failing.len() == 1 { "fails" } else { "fail" },
         passing.len(),
-        if passing.len() == 1 { "does not" } else { "do not" },
+        if passing.len() == 1 {
+            "does not"
+        } else {
+            "do not"
+        },
         plural(s.functions, "function"),
     ));
     errors(&mut out, report);

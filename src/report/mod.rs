@@ -22,7 +22,7 @@ use crate::gate::Violation;
 use crate::model::{AnalysisError, FileResult, FunctionUnit};
 
 /// An output format (`--format`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// Human-readable lines for a terminal.
     Text,
