@@ -875,3 +875,51 @@ fn a_closed_pipe_ends_the_run_quietly_with_the_results_exit_code() {
     assert_eq!(stderr, "", "no message about the closed pipe");
     assert_eq!(status.code(), Some(1), "violations: exit 1");
 }
+
+/// Run from a subdirectory, text output names files relative to it (a
+/// terminal's jump-to-file works); JSON keeps repository-relative paths.
+/// The summary counts the files with violations among those analysed.
+#[test]
+fn text_paths_are_relative_to_the_current_directory() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    git(dir.path(), &["init", "-q"]);
+    write(dir.path(), "pkg/sub/m.py", COMPLEX);
+    write(dir.path(), "pkg/n.py", COMPLEX);
+    write(dir.path(), "pkg/ok.py", "def f():\n    return 1\n");
+    let pkg = dir.path().join("pkg");
+    let output = antipasta(&pkg, &["check", "-t", "cyc=3"]);
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "n.py:1:1: cyclomatic_complexity 6 (limit <= 3) in branchy\n\
+         sub/m.py:1:1: cyclomatic_complexity 6 (limit <= 3) in branchy\n\
+         Found problems: 2 violations in 2 of 3 files, 3 functions, 0 files that could not be analysed.\n"
+    );
+    let (doc, code) = json(&pkg, &["-t", "cyc=3"]);
+    assert_eq!(code, 1);
+    let paths: Vec<&str> = doc["violations"]
+        .as_array()
+        .expect("violations")
+        .iter()
+        .map(|v| v["path"].as_str().expect("a path"))
+        .collect();
+    assert_eq!(paths, ["pkg/n.py", "pkg/sub/m.py"]);
+}
+
+/// `-v` and `-q` go before or after the subcommand.
+#[test]
+fn global_flags_go_before_the_subcommand() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "m.py", COMPLEX);
+    let before = antipasta(dir.path(), &["-q", "-v", "check", "-t", "cyc=3"]);
+    let after = antipasta(dir.path(), &["check", "-q", "-v", "-t", "cyc=3"]);
+    assert_eq!(before.status.code(), Some(1));
+    assert_eq!(before.stdout, after.stdout);
+    assert_eq!(
+        String::from_utf8_lossy(&before.stdout),
+        "m.py:1:1: cyclomatic_complexity 6 (limit <= 3) in branchy\n"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&before.stderr),
+        "antipasta: cache: 0 hits, 0 misses; 1 function scored\n"
+    );
+}

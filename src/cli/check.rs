@@ -7,7 +7,7 @@ use clap::Args;
 
 use super::diff::{judge_pairs, report_change};
 use super::options::{pathspecs, AnalysisOptions, FailOnArg, Setup};
-use super::{Outcome, Output};
+use super::{relative_dir, Outcome, Output};
 use crate::config::Settings;
 use crate::diff::judge::{commit_pairs, Texts};
 use crate::diff::policy::FailOn;
@@ -94,6 +94,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
     };
     // What the paths are relative to (as `collect` and the index have them).
     let root = repository_root(&cwd).unwrap_or_else(|| cwd.clone());
+    let here = relative_dir(&cwd, &root);
     let mut output = Output::new(out);
     let mut streamed = Streamed::new(options.format.into(), options.quiet);
     let mut violations = Vec::new();
@@ -118,6 +119,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
                 suppressed: &file_suppressed,
                 unused_suppressions: None,
                 show_suppressed: false,
+                cwd: here.as_deref(),
             };
             output.write(|out| streamed.file(&report, out));
         }
@@ -145,6 +147,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
         suppressed: &suppressed,
         unused_suppressions: unused.as_deref(),
         show_suppressed: options.verbose,
+        cwd: here.as_deref(),
     };
     output.write(|out| streamed.finish(&report, out));
     output.finish()?;

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::options::{pathspecs, AnalysisOptions, FailOnArg};
-use super::{Outcome, Output};
+use super::{relative_dir, Outcome, Output};
 use crate::cache::Cache;
 use crate::config::Settings;
 use crate::diff::files::{pair_files, FilePair};
@@ -125,6 +125,11 @@ pub(super) fn report_change(
         ..summary
     };
     options.print_counts(&summary, err);
+    // Text output shows paths relative to the current directory.
+    let cwd = std::env::current_dir()
+        .ok()
+        .zip(root)
+        .and_then(|(cwd, root)| relative_dir(&cwd, root));
     let report = Report {
         results: &judged.comparison.results,
         changes: Some(&judged.comparison.changes),
@@ -135,6 +140,7 @@ pub(super) fn report_change(
         suppressed: &judged.suppressed,
         unused_suppressions: unused.as_deref(),
         show_suppressed: options.verbose,
+        cwd: cwd.as_deref(),
     };
     // Unused markers are warnings, except under `--fail-on any`.
     let failing = judged.violations.iter().any(|v| report.fails(v))

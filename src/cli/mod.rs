@@ -10,9 +10,17 @@ pub mod options;
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::report::escape::visible;
+
+impl GlobalOptions {
+    /// Hands the global flags to an analysing command's options.
+    fn apply(&self, options: &mut options::AnalysisOptions) {
+        options.quiet = self.quiet;
+        options.verbose = self.verbose;
+    }
+}
 
 /// Exit codes, as ruff and pre-commit users expect them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,8 +50,70 @@ impl From<Outcome> for ExitCode {
     about = "A fast, git-native code-complexity gate"
 )]
 pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalOptions,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// Flags accepted before or after the subcommand (`antipasta -v check`).
+#[derive(Debug, Args)]
+pub struct GlobalOptions {
+    /// Print violations only, no summary.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Report cache hits and misses on stderr; list suppressed violations.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    /// When to colour the output [default: auto: on a terminal, unless
+    /// NO_COLOR is set; FORCE_COLOR forces it].
+    #[arg(
+        long,
+        value_enum,
+        value_name = "WHEN",
+        default_value_t = ColorArg::Auto,
+        hide_default_value = true,
+        global = true
+    )]
+    pub color: ColorArg,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    /// Colour on a terminal, unless NO_COLOR is set (FORCE_COLOR forces it).
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorArg {
+    /// The colour choice for the output streams: `--color`, else a
+    /// non-empty FORCE_COLOR forces colour (force-color.org), else
+    /// anstream's detection (terminal, NO_COLOR, CLICOLOR, CLICOLOR_FORCE).
+    fn choice(self, force_color: Option<&std::ffi::OsStr>) -> anstream::ColorChoice {
+        match self {
+            ColorArg::Always => anstream::ColorChoice::Always,
+            ColorArg::Never => anstream::ColorChoice::Never,
+            ColorArg::Auto if force_color.is_some_and(|v| !v.is_empty()) => {
+                anstream::ColorChoice::Always
+            }
+            ColorArg::Auto => anstream::ColorChoice::Auto,
+        }
+    }
+}
+
+/// The `antipasta` binary: parses the command line, sets the colour
+/// choice, runs on stdout and stderr.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    cli.global
+        .color
+        .choice(std::env::var_os("FORCE_COLOR").as_deref())
+        .write_global();
+    let mut out = anstream::stdout().lock();
+    let mut err = anstream::stderr().lock();
+    run(cli, &mut out, &mut err).into()
 }
 
 #[derive(Debug, Subcommand)]
@@ -61,6 +131,23 @@ pub enum Command {
     /// Install git hooks.
     #[command(subcommand)]
     Hook(hook::HookCommand),
+}
+
+/// `cwd` relative to `root`, `/`-separated ("" at the root), for showing
+/// paths relative to the current directory; `None` when `cwd` is not
+/// inside `root`.
+fn relative_dir(cwd: &std::path::Path, root: &std::path::Path) -> Option<String> {
+    let canonical =
+        |path: &std::path::Path| path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    let relative = canonical(cwd)
+        .strip_prefix(canonical(root))
+        .ok()?
+        .to_path_buf();
+    let parts: Option<Vec<&str>> = relative
+        .components()
+        .map(|c| c.as_os_str().to_str())
+        .collect();
+    Some(parts?.join("/"))
 }
 
 /// The output stream. A closed pipe (`antipasta check | head -1`) ends
@@ -104,17 +191,18 @@ impl<'a> Output<'a> {
     }
 }
 
-/// The command line of this process, parsed (exits with clap's message on
-/// a usage error).
-pub fn parse() -> Cli {
-    Cli::parse()
-}
-
 /// Runs the parsed command, writing data to `out` and diagnostics to `err`.
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
+    let global = cli.global;
     let result = match cli.command {
-        Command::Check(args) => check::run(&args, out, err),
-        Command::Diff(args) => diff::run(&args, out, err),
+        Command::Check(mut args) => {
+            global.apply(&mut args.options);
+            check::run(&args, out, err)
+        }
+        Command::Diff(mut args) => {
+            global.apply(&mut args.options);
+            diff::run(&args, out, err)
+        }
         Command::Config(command) => config::run(&command, out, err),
         Command::Cache(args) => cache::run(&args, out, err),
         Command::Hook(command) => hook::run(&command, err),

@@ -26,8 +26,8 @@ pub struct AnalysisOptions {
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     pub format: FormatArg,
-    /// Print violations only, no summary.
-    #[arg(short, long)]
+    /// `-q` (a global flag, [`super::GlobalOptions`]).
+    #[arg(skip)]
     pub quiet: bool,
     /// Use this configuration file instead of searching for one.
     #[arg(long, value_name = "FILE")]
@@ -42,11 +42,18 @@ pub struct AnalysisOptions {
     /// repository's git directory, else the user cache directory).
     #[arg(long, value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,
-    /// Report cache hits and misses on stderr.
-    #[arg(short, long)]
+    /// `-v` (a global flag, [`super::GlobalOptions`]).
+    #[arg(skip)]
     pub verbose: bool,
-    /// Number of analysis threads (default: all cores; at most 256).
-    #[arg(short, long, value_name = "N", default_value_t = 0, value_parser = parse_jobs)]
+    /// Number of analysis threads [default: all cores; at most 256].
+    #[arg(
+        short,
+        long,
+        value_name = "N",
+        default_value_t = 0,
+        hide_default_value = true,
+        value_parser = parse_jobs
+    )]
     pub jobs: usize,
     /// Ignore every inline suppression marker (an audit of what they hide).
     #[arg(long, conflicts_with = "report_unused_suppressions")]
@@ -244,7 +251,9 @@ impl AnalysisOptions {
         if let Some(rejected) = cache.map(Cache::rejected).filter(|&n| n > 0) {
             let _ = writeln!(
                 err,
-                "antipasta: warning: {rejected} cache entries failed their checksum; they were recomputed"
+                "antipasta: warning: {} failed their checksum and {} recomputed",
+                plural(rejected, "cache entry", "cache entries"),
+                if rejected == 1 { "was" } else { "were" }
             );
         }
         if let (Some(cache), None) = (cache, &run.cache_problem) {
@@ -286,11 +295,18 @@ impl AnalysisOptions {
         if self.verbose {
             let _ = writeln!(
                 err,
-                "antipasta: cache: {} hits, {} misses; {} functions scored",
-                summary.cache_hits, summary.cache_misses, summary.units_scored
+                "antipasta: cache: {}, {}; {} scored",
+                plural(summary.cache_hits, "hit", "hits"),
+                plural(summary.cache_misses, "miss", "misses"),
+                plural(summary.units_scored, "function", "functions"),
             );
         }
     }
+}
+
+/// `1 hit`, `2 hits`.
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// What an analysis reads with and answers from.

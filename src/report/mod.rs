@@ -12,6 +12,7 @@ pub mod sarif;
 mod sarif_wire;
 pub mod text;
 
+use std::borrow::Cow;
 use std::io::Write;
 use std::path::Path;
 
@@ -147,9 +148,37 @@ pub struct Report<'a> {
     pub unused_suppressions: Option<&'a [Unused]>,
     /// Text output lists the suppressed violations (`-v`).
     pub show_suppressed: bool,
+    /// The current directory relative to `root` (`/`-separated, empty at
+    /// the root): text output shows paths relative to it, so a terminal's
+    /// jump-to-file works from a subdirectory. Machine formats keep
+    /// repository-relative paths.
+    pub cwd: Option<&'a str>,
 }
 
 impl Report<'_> {
+    /// A result's path relative to the current directory ([`Report::cwd`]);
+    /// an absolute path (a file outside the repository) as it is.
+    pub fn shown_path<'p>(&self, path: &'p str) -> Cow<'p, str> {
+        let Some(cwd) = self.cwd.filter(|cwd| !cwd.is_empty()) else {
+            return Cow::Borrowed(path);
+        };
+        if Path::new(path).is_absolute() {
+            return Cow::Borrowed(path);
+        }
+        let mut up = String::new();
+        let mut dir = cwd;
+        loop {
+            if let Some(rest) = path.strip_prefix(dir).and_then(|r| r.strip_prefix('/')) {
+                return Cow::Owned(format!("{up}{rest}"));
+            }
+            up.push_str("../");
+            match dir.rsplit_once('/') {
+                Some((parent, _)) => dir = parent,
+                None => return Cow::Owned(format!("{up}{path}")),
+            }
+        }
+    }
+
     /// Whether `violation` fails the run under the report's policy.
     pub fn fails(&self, violation: &Violation) -> bool {
         match (self.fail_on, violation.change) {
@@ -282,6 +311,30 @@ mod tests {
     use super::fixture::Fixture;
     use super::*;
     use crate::model::Language;
+
+    /// Text paths are relative to the current directory: below it, beside
+    /// it (`../`), or absolute when outside the repository.
+    #[test]
+    fn paths_are_shown_relative_to_the_current_directory() {
+        let fixture = Fixture {
+            results: Vec::new(),
+            changes: None,
+            violations: Vec::new(),
+            fail_on: None,
+            suppressed: Vec::new(),
+            unused: None,
+        };
+        let mut report = fixture.report();
+        assert_eq!(report.shown_path("src/a.py"), "src/a.py");
+        report.cwd = Some("src");
+        assert_eq!(report.shown_path("src/a.py"), "a.py");
+        assert_eq!(report.shown_path("srcx/a.py"), "../srcx/a.py");
+        report.cwd = Some("src/pkg");
+        assert_eq!(report.shown_path("src/pkg/deep/a.py"), "deep/a.py");
+        assert_eq!(report.shown_path("src/b.py"), "../b.py");
+        assert_eq!(report.shown_path("tests/t.py"), "../../tests/t.py");
+        assert_eq!(report.shown_path("/elsewhere/x.py"), "/elsewhere/x.py");
+    }
 
     /// A skipped minified file is a note in text output and no error anywhere.
     #[test]

@@ -40,7 +40,7 @@ pub fn body(report: &Report, quiet: bool) -> String {
     let mut out = String::new();
     if let (Some(changes), false) = (report.changes, quiet) {
         for (result, change) in report.results.iter().zip(changes) {
-            file_changes(&mut out, result, change);
+            file_changes(&mut out, report, result, change);
         }
     }
     for (result, err) in report.unanalysed() {
@@ -49,7 +49,7 @@ pub fn body(report: &Report, quiet: bool) -> String {
             if !quiet {
                 out.push_str(&format!(
                     "{PATH}{}{PATH:#}: {NOTE}note{NOTE:#}: {}\n",
-                    line_start_path(&result.path),
+                    shown(report, &result.path),
                     visible(&err.to_string())
                 ));
             }
@@ -58,7 +58,7 @@ pub fn body(report: &Report, quiet: bool) -> String {
         let (line, column) = err.position().unwrap_or((1, 1));
         out.push_str(&format!(
             "{PATH}{}{PATH:#}:{line}:{column}: {ERROR}error{ERROR:#}: {}\n",
-            line_start_path(&result.path),
+            shown(report, &result.path),
             visible(&err.to_string())
         ));
     }
@@ -82,7 +82,7 @@ pub fn body(report: &Report, quiet: bool) -> String {
         };
         out.push_str(&format!(
             "{PATH}{}{PATH:#}:{}:{}: {METRIC}{}{METRIC:#} {} {DIM}(limit {} {}){DIM:#}{subject}{change}\n",
-            line_start_path(&v.path),
+            shown(report, &v.path),
             v.line,
             v.column,
             v.metric,
@@ -109,7 +109,7 @@ pub fn footer(report: &Report, quiet: bool) -> String {
     for unused in report.unused_suppressions.unwrap_or_default() {
         out.push_str(&format!(
             "{PATH}{}{PATH:#}:{}: {NOTE}warning{NOTE:#}: {}\n",
-            line_start_path(&unused.path),
+            shown(report, &unused.path),
             unused.suppression.line,
             visible(&unused.message())
         ));
@@ -140,6 +140,12 @@ pub fn footer(report: &Report, quiet: bool) -> String {
     out
 }
 
+/// A path as the text output shows it: relative to the current directory,
+/// escaped, never starting a line with what reads as something else.
+fn shown(report: &Report, path: &str) -> String {
+    line_start_path(&report.shown_path(path)).into_owned()
+}
+
 /// One dimmed line per suppressed violation, naming the marker (`-v`).
 fn suppressed_lines(out: &mut String, report: &Report) {
     for s in report.suppressed {
@@ -147,7 +153,7 @@ fn suppressed_lines(out: &mut String, report: &Report) {
         let subject = v
             .function
             .as_ref()
-            .map(|name| format!(" in {name}"))
+            .map(|name| format!(" in {}", visible(name)))
             .unwrap_or_default();
         let change = v
             .change
@@ -156,33 +162,35 @@ fn suppressed_lines(out: &mut String, report: &Report) {
         let reason =
             s.by.reason
                 .as_ref()
-                .map(|reason| format!(": {reason}"))
+                .map(|reason| format!(": {}", visible(reason)))
                 .unwrap_or_default();
         out.push_str(&format!(
             "{PATH}{}{PATH:#}:{}:{}: {DIM}{} {} (limit {} {}){subject}{change} [suppressed by '{}' on line {}{reason}]{DIM:#}\n",
-            v.path,
+            shown(report, &v.path),
             v.line,
             v.column,
             v.metric,
             format_value(v.value),
             v.comparison.symbol(),
             format_value(v.threshold),
-            s.by.marker,
+            visible(&s.by.marker),
             s.by.line,
         ));
     }
 }
 
 /// `path (status)` and one line per added, modified or removed function.
-fn file_changes(out: &mut String, result: &FileResult, change: &FileChange) {
+fn file_changes(out: &mut String, report: &Report, result: &FileResult, change: &FileChange) {
     let heading = match (&change.old_path, change.status) {
-        (Some(old), FileStatus::Renamed) => format!("renamed from {}", visible(old)),
+        (Some(old), FileStatus::Renamed) => {
+            format!("renamed from {}", visible(&report.shown_path(old)))
+        }
         (_, FileStatus::Unchanged) => "unchanged by this change: judged whole".to_owned(),
         _ => change.status.name().to_owned(),
     };
     out.push_str(&format!(
         "{PATH}{}{PATH:#} {DIM}({heading}){DIM:#}\n",
-        line_start_path(&result.path)
+        shown(report, &result.path)
     ));
     if let Ok(analysis) = &result.outcome {
         for (function, unit) in analysis.functions.iter().zip(&change.functions) {
