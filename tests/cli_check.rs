@@ -923,3 +923,53 @@ fn global_flags_go_before_the_subcommand() {
         "antipasta: cache: 0 hits, 0 misses; 1 function scored\n"
     );
 }
+
+/// Runs `antipasta ARGS` in `dir` under a pseudo-terminal (`script -qc`),
+/// with the progress bar's delay at zero; returns what the terminal showed.
+fn at_a_terminal(dir: &Path, args: &str, ci: bool) -> String {
+    let command = format!("{} {args}", env!("CARGO_BIN_EXE_antipasta"));
+    let mut script = Command::new("script");
+    script
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("ANTIPASTA_NO_CACHE", "1")
+        .env("ANTIPASTA_PROGRESS_DELAY_MS", "0")
+        .env_remove("CI");
+    if ci {
+        script.env("CI", "true");
+    }
+    let output = script.output().expect("script(1) runs");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// The progress bar is drawn on stderr at a terminal for text output, and
+/// never under CI, for machine formats, or when stderr is not a terminal.
+#[test]
+fn the_progress_bar_appears_only_at_a_terminal() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for n in 0..20 {
+        write(dir.path(), &format!("m{n:02}.py"), COMPLEX);
+    }
+    let bar = "/20 files (";
+    let shown = at_a_terminal(dir.path(), "check -j 1", false);
+    assert!(shown.contains(bar), "{shown}");
+    assert!(
+        shown.contains("All checks passed: 0 violations in 20 files"),
+        "{shown}"
+    );
+    let under_ci = at_a_terminal(dir.path(), "check -j 1", true);
+    assert!(!under_ci.contains(bar), "{under_ci}");
+    assert!(under_ci.contains("All checks passed"), "{under_ci}");
+    let json = at_a_terminal(dir.path(), "check -j 1 --format json", false);
+    assert!(!json.contains(bar), "{json}");
+    let piped = Command::new(env!("CARGO_BIN_EXE_antipasta"))
+        .args(["check", "-j", "1"])
+        .current_dir(dir.path())
+        .env("ANTIPASTA_NO_CACHE", "1")
+        .env("ANTIPASTA_PROGRESS_DELAY_MS", "0")
+        .env_remove("CI")
+        .output()
+        .expect("antipasta runs");
+    assert_eq!(String::from_utf8_lossy(&piped.stderr), "");
+}

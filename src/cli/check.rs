@@ -7,13 +7,14 @@ use clap::Args;
 
 use super::diff::{judge_pairs, report_change};
 use super::options::{pathspecs, AnalysisOptions, FailOnArg, Setup};
+use super::progress::Progress;
 use super::{relative_dir, Outcome, Output};
 use crate::config::Settings;
 use crate::diff::judge::{commit_pairs, Texts};
 use crate::diff::policy::FailOn;
 use crate::gate::evaluate;
 use crate::report::escape::visible;
-use crate::report::{Report, Streamed, Summary};
+use crate::report::{Format, Report, Streamed, Summary};
 use crate::source::git::{GitFile, GitSource};
 use crate::source::walk::{collect, repository_root};
 use crate::source::{Origin, Reader, SourceFile};
@@ -96,9 +97,11 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
     let root = repository_root(&cwd).unwrap_or_else(|| cwd.clone());
     let here = relative_dir(&cwd, &root);
     let mut output = Output::new(out);
-    let mut streamed = Streamed::new(options.format.into(), options.quiet);
+    let format: Format = options.format.into();
+    let mut streamed = Streamed::new(format, options.quiet);
     let mut violations = Vec::new();
     let mut suppressed = Vec::new();
+    let mut progress = Progress::new(files.len(), format == Format::Text);
     let setup = Setup {
         reader: &reader,
         cache: cache.as_ref(),
@@ -121,11 +124,13 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
                 show_suppressed: false,
                 cwd: here.as_deref(),
             };
-            output.write(|out| streamed.file(&report, out));
+            progress.suspend(|| output.write(|out| streamed.file(&report, out)));
         }
+        progress.advance();
         violations.extend(file_violations);
         suppressed.extend(file_suppressed);
     })?;
+    progress.finish();
     let results = run.results;
     let unused = options.unused_suppressions(&results, &suppressed, |_, _| true);
     let unused_count = unused.as_ref().map_or(0, Vec::len);
