@@ -903,6 +903,8 @@ fn text_paths_are_relative_to_the_current_directory() {
         .map(|v| v["path"].as_str().expect("a path"))
         .collect();
     assert_eq!(paths, ["pkg/n.py", "pkg/sub/m.py"]);
+    assert_eq!(doc["summary"]["files_with_violations"], 2);
+    assert_eq!(doc["summary"]["files"], 3);
 }
 
 /// `-v` and `-q` go before or after the subcommand.

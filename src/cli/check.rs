@@ -209,7 +209,9 @@ fn staged_files(
                 "antipasta: error: {path}: unmerged (resolve the conflict and stage the result)"
             );
         }
-        return Err(format!("{} unmerged path(s)", staged.unmerged.len()));
+        let count = staged.unmerged.len();
+        let paths = if count == 1 { "path" } else { "paths" };
+        return Err(format!("{count} unmerged {paths}"));
     }
     let source_files = |files: Vec<GitFile>| -> Vec<SourceFile> {
         files
