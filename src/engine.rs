@@ -266,7 +266,9 @@ mod tests {
     use std::sync::Mutex;
     use std::time::Duration;
 
-    use super::in_order;
+    use super::{analyze_files_streaming, in_order};
+    use crate::model::Language;
+    use crate::source::{Origin, Reader, SourceFile};
 
     /// The first output is delivered while the last item is still being
     /// worked on: the last item's work waits for the first delivery's
@@ -310,5 +312,46 @@ mod tests {
             let order: Vec<usize> = outputs.iter().map(|(item, _)| *item).collect();
             assert_eq!(order, items, "jobs {jobs}: returned in input order");
         }
+    }
+
+    /// Real files on several threads: every result is delivered once, in
+    /// path order, and the run returns the same results.
+    #[test]
+    fn streamed_results_arrive_in_path_order() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let files: Vec<SourceFile> = (0..40)
+            .map(|n| {
+                let name = format!("m{n:02}.py");
+                let path = dir.path().join(&name);
+                let body = "    if a:\n        a += 1\n".repeat(n);
+                std::fs::write(&path, format!("def f(a):\n{body}    return a\n")).expect("write");
+                SourceFile {
+                    display: name,
+                    origin: Origin::Path(path),
+                    language: Language::Python,
+                    blob: None,
+                }
+            })
+            .collect();
+        let mut delivered = Vec::new();
+        let run = analyze_files_streaming(
+            &files,
+            &[],
+            &Reader::filesystem(1 << 20),
+            4,
+            None,
+            |result| delivered.push((result.path.clone(), result.blob_id.clone())),
+        )
+        .expect("a thread pool");
+        let returned: Vec<(String, String)> = run
+            .results
+            .iter()
+            .map(|result| (result.path.clone(), result.blob_id.clone()))
+            .collect();
+        let names: Vec<&str> = files.iter().map(|file| file.display.as_str()).collect();
+        let delivered_names: Vec<&str> = delivered.iter().map(|(path, _)| path.as_str()).collect();
+        assert_eq!(delivered_names, names);
+        assert_eq!(delivered, returned);
+        assert!(run.results.iter().all(|result| result.outcome.is_ok()));
     }
 }
