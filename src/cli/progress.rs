@@ -54,6 +54,10 @@ impl Progress {
             self.shown = true;
         }
         bar.inc(1);
+        if bar.length().is_some_and(|total| bar.position() >= total) {
+            // Cleared with the last file, before any warning of the run.
+            bar.finish_and_clear();
+        }
     }
 
     /// Runs `write` (output to the terminal) with the bar out of its way.
@@ -64,7 +68,7 @@ impl Progress {
         }
     }
 
-    /// Clears the bar before the summary.
+    /// Clears the bar (if the run ended before its last file).
     pub fn finish(self) {
         if let Some(bar) = self.bar {
             bar.finish_and_clear();
