@@ -1,5 +1,7 @@
 //! The engine: reads each file, analyses it in parallel, returns results in path order.
 
+use std::ops::ControlFlow;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 
 use rayon::prelude::*;
@@ -44,20 +46,24 @@ pub fn analyze_files(
     jobs: usize,
     cache: Option<&Cache>,
 ) -> Result<Run, rayon::ThreadPoolBuildError> {
-    analyze_files_streaming(files, baselines, reader, jobs, cache, |_| {})
+    analyze_files_streaming(files, baselines, reader, jobs, cache, |_| {
+        ControlFlow::Continue(())
+    })
 }
 
 /// [`analyze_files`], handing each file's result to `deliver` on the
 /// calling thread as soon as it and every file before it are done: in
 /// input order, while later files are still being analysed (a reorder
-/// buffer over the parallel results), so output can begin early.
+/// buffer over the parallel results), so output can begin early. When
+/// `deliver` breaks, files not yet started are left out of the run (their
+/// results are missing from it).
 pub fn analyze_files_streaming(
     files: &[SourceFile],
     baselines: &[Option<Baseline>],
     reader: &Reader<'_>,
     jobs: usize,
     cache: Option<&Cache>,
-    mut deliver: impl FnMut(&FileResult),
+    mut deliver: impl FnMut(&FileResult) -> ControlFlow<()>,
 ) -> Result<Run, rayon::ThreadPoolBuildError> {
     let analysed = in_order(
         files,
@@ -107,12 +113,13 @@ pub fn analyze_files_streaming(
 /// Maps `items` through `work` on `jobs` threads (0 = all cores) and
 /// returns the outputs in input order; each output is also passed to
 /// `deliver`, on the calling thread, in input order, as soon as it and all
-/// earlier ones exist.
+/// earlier ones exist. Once `deliver` breaks, items not yet started are
+/// skipped and nothing more is delivered: the outputs are then a subset.
 fn in_order<I: Sync, T: Send>(
     items: &[I],
     jobs: usize,
     work: impl Fn(usize, &I) -> T + Sync,
-    mut deliver: impl FnMut(&T),
+    mut deliver: impl FnMut(&T) -> ControlFlow<()>,
 ) -> Result<Vec<T>, rayon::ThreadPoolBuildError> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
@@ -122,14 +129,19 @@ fn in_order<I: Sync, T: Send>(
     // Outputs that arrived before an earlier one: the reorder buffer.
     let mut slots: Vec<Option<T>> = std::iter::repeat_with(|| None).take(items.len()).collect();
     let mut next = 0;
+    let stop = AtomicBool::new(false);
     std::thread::scope(|scope| {
         let work = &work;
+        let stop = &stop;
         scope.spawn(move || {
             pool.install(|| {
                 items
                     .par_iter()
                     .enumerate()
                     .for_each_with(sender, |sender, (index, item)| {
+                        if stop.load(Ordering::Relaxed) {
+                            return;
+                        }
                         // The receiver lives until every sender is gone.
                         let _ = sender.send((index, work(index, item)));
                     });
@@ -137,8 +149,10 @@ fn in_order<I: Sync, T: Send>(
         });
         for (index, output) in receiver {
             slots[index] = Some(output);
-            while let Some(Some(ready)) = slots.get(next) {
-                deliver(ready);
+            while let (false, Some(Some(ready))) = (stop.load(Ordering::Relaxed), slots.get(next)) {
+                if deliver(ready).is_break() {
+                    stop.store(true, Ordering::Relaxed);
+                }
                 next += 1;
             }
         }
@@ -262,6 +276,7 @@ fn decode(bytes: &[u8]) -> Result<&str, AnalysisError> {
 
 #[cfg(test)]
 mod tests {
+    use std::ops::ControlFlow;
     use std::sync::mpsc;
     use std::sync::Mutex;
     use std::time::Duration;
@@ -300,6 +315,7 @@ mod tests {
                     if let Some(signal) = signal.take() {
                         signal.send(()).expect("the last item waits");
                     }
+                    ControlFlow::Continue(())
                 },
             )
             .expect("a thread pool");
@@ -340,7 +356,10 @@ mod tests {
             &Reader::filesystem(1 << 20),
             4,
             None,
-            |result| delivered.push((result.path.clone(), result.blob_id.clone())),
+            |result| {
+                delivered.push((result.path.clone(), result.blob_id.clone()));
+                ControlFlow::Continue(())
+            },
         )
         .expect("a thread pool");
         let returned: Vec<(String, String)> = run

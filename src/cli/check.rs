@@ -1,6 +1,7 @@
 //! `antipasta check [PATHS…]`, and with `--staged` the commit gate.
 
 use std::io::Write;
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
@@ -101,6 +102,8 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
     let mut streamed = Streamed::new(format, options.quiet);
     let mut violations = Vec::new();
     let mut suppressed = Vec::new();
+    // Whether a file seen so far fails the run.
+    let mut failing = unreadable > 0;
     let mut progress = Progress::new(files.len(), format == Format::Text);
     let setup = Setup {
         reader: &reader,
@@ -127,8 +130,16 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
             progress.suspend(|| output.write(|out| streamed.file(&report, out)));
         }
         progress.advance();
+        failing |=
+            !file_violations.is_empty() || result.outcome.as_ref().is_err_and(|e| e.is_failure());
         violations.extend(file_violations);
         suppressed.extend(file_suppressed);
+        // Nobody reads the rest, and it cannot change the exit code (1): stop.
+        if output.closed() && failing {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
     })?;
     progress.finish();
     let results = run.results;

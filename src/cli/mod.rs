@@ -182,6 +182,11 @@ impl<'a> Output<'a> {
         }
     }
 
+    /// Whether the reader has closed the pipe.
+    pub fn closed(&self) -> bool {
+        self.closed
+    }
+
     /// The run's error if a write failed (a closed pipe is no failure).
     pub fn finish(mut self) -> Result<(), String> {
         self.write(|out| out.flush());

@@ -2,6 +2,7 @@
 //! set up: settings, the cache, and a cache-aware engine run.
 
 use std::io::Write;
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
@@ -222,18 +223,19 @@ impl AnalysisOptions {
             cache,
             settings,
         };
-        self.analyze_streaming(files, baselines, &setup, err, |_| {})
+        self.analyze_streaming(files, baselines, &setup, err, |_| ControlFlow::Continue(()))
     }
 
     /// [`Self::analyze`], handing each file's result to `deliver` in path
-    /// order as soon as it and all earlier ones are done.
+    /// order as soon as it and all earlier ones are done; when `deliver`
+    /// breaks, files not yet started are left out.
     pub fn analyze_streaming(
         &self,
         files: &[SourceFile],
         baselines: &[Option<Baseline>],
         setup: &Setup<'_, '_>,
         err: &mut dyn Write,
-        deliver: impl FnMut(&FileResult),
+        deliver: impl FnMut(&FileResult) -> ControlFlow<()>,
     ) -> Result<Run, String> {
         let Setup {
             reader,
