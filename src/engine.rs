@@ -1,11 +1,15 @@
 //! The engine: reads each file, analyses it in parallel, returns results in path order.
 
+use std::ops::ControlFlow;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+
 use rayon::prelude::*;
 
 use crate::cache::{Cache, CacheKey};
 use crate::lang::{self, javascript, python};
 use crate::model::{AnalysisError, Baseline, FileResult, Language, Scored};
-use crate::source::{ReadError, Reader, SourceFile};
+use crate::source::{blob_id, ReadError, Reader, SourceFile};
 
 /// Stack size of analysis threads: the visitors recurse over syntax trees;
 /// deeper than a thousand levels they run on a thread of their own, sized
@@ -43,20 +47,34 @@ pub fn analyze_files(
     jobs: usize,
     cache: Option<&Cache>,
 ) -> Result<Run, rayon::ThreadPoolBuildError> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs)
-        .stack_size(WORKER_STACK_BYTES)
-        .build()?;
-    let analysed: Vec<(FileResult, Lookup, usize)> = pool.install(|| {
-        files
-            .par_iter()
-            .enumerate()
-            .map(|(index, file)| {
-                let baseline = baselines.get(index).and_then(Option::as_ref);
-                analyze_file(file, baseline, reader, cache)
-            })
-            .collect()
-    });
+    analyze_files_streaming(files, baselines, reader, jobs, cache, |_| {
+        ControlFlow::Continue(())
+    })
+}
+
+/// [`analyze_files`], handing each file's result to `deliver` on the
+/// calling thread as soon as it and every file before it are done: in
+/// input order, while later files are still being analysed (a reorder
+/// buffer over the parallel results), so output can begin early. When
+/// `deliver` breaks, files not yet started are left out of the run (their
+/// results are missing from it).
+pub fn analyze_files_streaming(
+    files: &[SourceFile],
+    baselines: &[Option<Baseline>],
+    reader: &Reader<'_>,
+    jobs: usize,
+    cache: Option<&Cache>,
+    mut deliver: impl FnMut(&FileResult) -> ControlFlow<()>,
+) -> Result<Run, rayon::ThreadPoolBuildError> {
+    let analysed = in_order(
+        files,
+        jobs,
+        |index, file| {
+            let baseline = baselines.get(index).and_then(Option::as_ref);
+            analyze_file(file, baseline, reader, cache)
+        },
+        |(result, ..)| deliver(result),
+    )?;
     let mut run = Run {
         results: Vec::with_capacity(analysed.len()),
         cache_hits: 0,
@@ -91,6 +109,56 @@ pub fn analyze_files(
     }
     run.results = analysed.into_iter().map(|(result, ..)| result).collect();
     Ok(run)
+}
+
+/// Maps `items` through `work` on `jobs` threads (0 = all cores) and
+/// returns the outputs in input order; each output is also passed to
+/// `deliver`, on the calling thread, in input order, as soon as it and all
+/// earlier ones exist. Once `deliver` breaks, items not yet started are
+/// skipped and nothing more is delivered: the outputs are then a subset.
+fn in_order<I: Sync, T: Send>(
+    items: &[I],
+    jobs: usize,
+    work: impl Fn(usize, &I) -> T + Sync,
+    mut deliver: impl FnMut(&T) -> ControlFlow<()>,
+) -> Result<Vec<T>, rayon::ThreadPoolBuildError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .stack_size(WORKER_STACK_BYTES)
+        .build()?;
+    let (sender, receiver) = mpsc::channel::<(usize, T)>();
+    // Outputs that arrived before an earlier one: the reorder buffer.
+    let mut slots: Vec<Option<T>> = std::iter::repeat_with(|| None).take(items.len()).collect();
+    let mut next = 0;
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let work = &work;
+        let stop = &stop;
+        scope.spawn(move || {
+            pool.install(|| {
+                items
+                    .par_iter()
+                    .enumerate()
+                    .for_each_with(sender, |sender, (index, item)| {
+                        if stop.load(Ordering::Relaxed) {
+                            return;
+                        }
+                        // The receiver lives until every sender is gone.
+                        let _ = sender.send((index, work(index, item)));
+                    });
+            });
+        });
+        for (index, output) in receiver {
+            slots[index] = Some(output);
+            while let (false, Some(Some(ready))) = (stop.load(Ordering::Relaxed), slots.get(next)) {
+                if deliver(ready).is_break() {
+                    stop.store(true, Ordering::Relaxed);
+                }
+                next += 1;
+            }
+        }
+    });
+    Ok(slots.into_iter().flatten().collect())
 }
 
 /// One file's result, how it was looked up, and how many functions were scored.
@@ -198,13 +266,6 @@ fn analyze_blob(
     (result, count)
 }
 
-/// The git blob object id of some bytes, as `git hash-object` prints it.
-pub fn blob_id(bytes: &[u8]) -> String {
-    gix::objs::compute_hash(gix::hash::Kind::Sha1, gix::objs::Kind::Blob, bytes)
-        .map(|id| id.to_string())
-        .unwrap_or_default()
-}
-
 /// UTF-8 text without a leading BOM; binary and invalid UTF-8 are errors.
 fn decode(bytes: &[u8]) -> Result<&str, AnalysisError> {
     if bytes.contains(&0) {
@@ -212,4 +273,105 @@ fn decode(bytes: &[u8]) -> Result<&str, AnalysisError> {
     }
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     std::str::from_utf8(bytes).map_err(|err| AnalysisError::not_utf8(bytes, err.valid_up_to()))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::ops::ControlFlow;
+    use std::sync::mpsc;
+    use std::sync::Mutex;
+    use std::time::Duration;
+
+    use super::{analyze_files_streaming, in_order};
+    use crate::model::Language;
+    use crate::source::{Origin, Reader, SourceFile};
+
+    /// The first output is delivered while the last item is still being
+    /// worked on: the last item's work waits for the first delivery's
+    /// signal (a run that delivered only at the end would time out and
+    /// report `false`).
+    #[test]
+    fn the_first_output_is_delivered_before_the_last_item_is_done() {
+        for jobs in [1, 2, 4] {
+            let items: Vec<usize> = (0..50).collect();
+            let (signal, signalled) = mpsc::channel::<()>();
+            let signalled = Mutex::new(signalled);
+            let mut delivered = Vec::new();
+            let mut signal = Some(signal);
+            let outputs = in_order(
+                &items,
+                jobs,
+                |index, item| {
+                    if index == items.len() - 1 {
+                        let waited = signalled
+                            .lock()
+                            .expect("one waiter")
+                            .recv_timeout(Duration::from_secs(60));
+                        return (*item, waited.is_ok());
+                    }
+                    (*item, true)
+                },
+                |(item, _)| {
+                    delivered.push(*item);
+                    if let Some(signal) = signal.take() {
+                        signal.send(()).expect("the last item waits");
+                    }
+                    ControlFlow::Continue(())
+                },
+            )
+            .expect("a thread pool");
+            assert_eq!(
+                outputs.last(),
+                Some(&(49, true)),
+                "jobs {jobs}: the last item saw the first delivery"
+            );
+            assert_eq!(delivered, items, "jobs {jobs}: delivered in input order");
+            let order: Vec<usize> = outputs.iter().map(|(item, _)| *item).collect();
+            assert_eq!(order, items, "jobs {jobs}: returned in input order");
+        }
+    }
+
+    /// Real files on several threads: every result is delivered once, in
+    /// path order, and the run returns the same results.
+    #[test]
+    fn streamed_results_arrive_in_path_order() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let files: Vec<SourceFile> = (0..40)
+            .map(|n| {
+                let name = format!("m{n:02}.py");
+                let path = dir.path().join(&name);
+                let body = "    if a:\n        a += 1\n".repeat(n);
+                std::fs::write(&path, format!("def f(a):\n{body}    return a\n")).expect("write");
+                SourceFile {
+                    display: name,
+                    origin: Origin::Path(path),
+                    language: Language::Python,
+                    blob: None,
+                }
+            })
+            .collect();
+        let mut delivered = Vec::new();
+        let run = analyze_files_streaming(
+            &files,
+            &[],
+            &Reader::filesystem(1 << 20),
+            4,
+            None,
+            |result| {
+                delivered.push((result.path.clone(), result.blob_id.clone()));
+                ControlFlow::Continue(())
+            },
+        )
+        .expect("a thread pool");
+        let returned: Vec<(String, String)> = run
+            .results
+            .iter()
+            .map(|result| (result.path.clone(), result.blob_id.clone()))
+            .collect();
+        let names: Vec<&str> = files.iter().map(|file| file.display.as_str()).collect();
+        let delivered_names: Vec<&str> = delivered.iter().map(|(path, _)| path.as_str()).collect();
+        assert_eq!(delivered_names, names);
+        assert_eq!(delivered, returned);
+        assert!(run.results.iter().all(|result| result.outcome.is_ok()));
+    }
 }

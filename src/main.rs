@@ -2,11 +2,6 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    let cli = antipasta::cli::Cli::parse();
-    let mut out = anstream::stdout().lock();
-    let mut err = anstream::stderr().lock();
-    antipasta::cli::run(cli, &mut out, &mut err).into()
+    antipasta::cli::main()
 }

@@ -895,3 +895,147 @@ fn a_file_swapped_for_a_fifo_or_a_device_link_after_listing_is_refused() {
         ]
     );
 }
+
+/// `antipasta check | head -1`: when the reader closes the pipe, the run
+/// ends quietly (no message) with the exit code its results give. The
+/// output (about 300 kB) is larger than a pipe's buffer, so the binary is
+/// still writing when the pipe closes.
+#[test]
+fn a_closed_pipe_ends_the_run_quietly_with_the_results_exit_code() {
+    use std::io::{BufRead, BufReader, Read};
+    use std::process::Stdio;
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let function = |n: usize| format!("def f{n}(a):\n    if a:\n        return 1\n    return 0\n");
+    for file in 0..10 {
+        let text: String = (0..500).map(function).collect();
+        write(dir.path(), &format!("m{file}.py"), text);
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_antipasta"))
+        .args(["check", "-t", "cyc=1", "-j", "2"])
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .env("ANTIPASTA_NO_CACHE", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the antipasta binary runs");
+    let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
+    let mut first = String::new();
+    stdout.read_line(&mut first).expect("a first line");
+    assert!(
+        first.starts_with("m0.py:1:1: cyclomatic_complexity 2 (limit <= 1) in f0"),
+        "{first}"
+    );
+    drop(stdout);
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .expect("piped stderr")
+        .read_to_string(&mut stderr)
+        .expect("stderr");
+    let status = child.wait().expect("the run ends");
+    assert_eq!(stderr, "", "no message about the closed pipe");
+    assert_eq!(status.code(), Some(1), "violations: exit 1");
+}
+
+/// Run from a subdirectory, text output names files relative to it (a
+/// terminal's jump-to-file works); JSON keeps repository-relative paths.
+/// The summary counts the files with violations among those analysed.
+#[test]
+fn text_paths_are_relative_to_the_current_directory() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    git(dir.path(), &["init", "-q"]);
+    write(dir.path(), "pkg/sub/m.py", COMPLEX);
+    write(dir.path(), "pkg/n.py", COMPLEX);
+    write(dir.path(), "pkg/ok.py", "def f():\n    return 1\n");
+    let pkg = dir.path().join("pkg");
+    let output = antipasta(&pkg, &["check", "-t", "cyc=3"]);
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "n.py:1:1: cyclomatic_complexity 6 (limit <= 3) in branchy\n\
+         sub/m.py:1:1: cyclomatic_complexity 6 (limit <= 3) in branchy\n\
+         Found problems: 2 violations in 2 of 3 files, 3 functions, 0 files that could not be analysed.\n"
+    );
+    let (doc, code) = json(&pkg, &["-t", "cyc=3"]);
+    assert_eq!(code, 1);
+    let paths: Vec<&str> = doc["violations"]
+        .as_array()
+        .expect("violations")
+        .iter()
+        .map(|v| v["path"].as_str().expect("a path"))
+        .collect();
+    assert_eq!(paths, ["pkg/n.py", "pkg/sub/m.py"]);
+    assert_eq!(doc["summary"]["files_with_violations"], 2);
+    assert_eq!(doc["summary"]["files"], 3);
+}
+
+/// `-v` and `-q` go before or after the subcommand.
+#[test]
+fn global_flags_go_before_the_subcommand() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "m.py", COMPLEX);
+    let before = antipasta(dir.path(), &["-q", "-v", "check", "-t", "cyc=3"]);
+    let after = antipasta(dir.path(), &["check", "-q", "-v", "-t", "cyc=3"]);
+    assert_eq!(before.status.code(), Some(1));
+    assert_eq!(before.stdout, after.stdout);
+    assert_eq!(
+        String::from_utf8_lossy(&before.stdout),
+        "m.py:1:1: cyclomatic_complexity 6 (limit <= 3) in branchy\n"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&before.stderr),
+        "antipasta: cache: 0 hits, 0 misses; 1 function scored\n"
+    );
+}
+
+/// Runs `antipasta ARGS` in `dir` under a pseudo-terminal (`script -qc`),
+/// with the progress bar's delay at zero; returns what the terminal showed.
+fn at_a_terminal(dir: &Path, args: &str, ci: bool) -> String {
+    let command = format!("{} {args}", env!("CARGO_BIN_EXE_antipasta"));
+    let mut script = Command::new("script");
+    script
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("ANTIPASTA_NO_CACHE", "1")
+        .env("ANTIPASTA_PROGRESS_DELAY_MS", "0")
+        .env_remove("CI");
+    if ci {
+        script.env("CI", "true");
+    }
+    let output = script.output().expect("script(1) runs");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// The progress bar is drawn on stderr at a terminal for text output, and
+/// never under CI, for machine formats, or when stderr is not a terminal.
+#[test]
+fn the_progress_bar_appears_only_at_a_terminal() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for n in 0..20 {
+        write(dir.path(), &format!("m{n:02}.py"), COMPLEX);
+    }
+    let bar = "/20 files (";
+    let shown = at_a_terminal(dir.path(), "check -j 1", false);
+    assert!(shown.contains(bar), "{shown}");
+    assert!(
+        shown.contains("All checks passed: 0 violations in 20 files"),
+        "{shown}"
+    );
+    let under_ci = at_a_terminal(dir.path(), "check -j 1", true);
+    assert!(!under_ci.contains(bar), "{under_ci}");
+    assert!(under_ci.contains("All checks passed"), "{under_ci}");
+    let json = at_a_terminal(dir.path(), "check -j 1 --format json", false);
+    assert!(!json.contains(bar), "{json}");
+    let piped = Command::new(env!("CARGO_BIN_EXE_antipasta"))
+        .args(["check", "-j", "1"])
+        .current_dir(dir.path())
+        .env("ANTIPASTA_NO_CACHE", "1")
+        .env("ANTIPASTA_PROGRESS_DELAY_MS", "0")
+        .env_remove("CI")
+        .output()
+        .expect("antipasta runs");
+    assert_eq!(String::from_utf8_lossy(&piped.stderr), "");
+}

@@ -547,7 +547,7 @@ fn text_output_lists_changed_functions_with_deltas() {
          added    legacy line 20: cyclomatic_complexity 5, cognitive_complexity 4\n  \
          removed  one\n\
          m.py:20:1: cyclomatic_complexity 5 (limit <= 3) in legacy [new]\n\
-         Found problems: 1 violation in 2 changed files, 4 functions, 0 files that could not be analysed.\n"
+         Found problems: 1 violation in 1 of 2 changed files, 4 functions, 0 files that could not be analysed.\n"
     );
     assert_eq!(output.status.code(), Some(1));
 }

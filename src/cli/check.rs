@@ -1,19 +1,21 @@
 //! `antipasta check [PATHS…]`, and with `--staged` the commit gate.
 
 use std::io::Write;
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
 
 use super::diff::{judge_pairs, report_change};
-use super::options::{pathspecs, AnalysisOptions};
-use super::Outcome;
+use super::options::{pathspecs, AnalysisOptions, FailOnArg, Setup};
+use super::progress::Progress;
+use super::{relative_dir, Outcome, Output};
 use crate::config::Settings;
 use crate::diff::judge::{commit_pairs, Texts};
 use crate::diff::policy::FailOn;
 use crate::gate::evaluate;
 use crate::report::escape::visible;
-use crate::report::{render, Report, Summary};
+use crate::report::{Format, Report, Streamed, Summary};
 use crate::source::git::{GitFile, GitSource};
 use crate::source::walk::{collect, repository_root};
 use crate::source::{Origin, Reader, SourceFile};
@@ -33,7 +35,7 @@ pub struct CheckArgs {
     /// in functions the commit makes worse (the default), or `any`: every
     /// violation of the staged files, judged whole.
     #[arg(long, value_enum, value_name = "LEVEL", requires = "staged")]
-    pub fail_on: Option<FailOn>,
+    pub fail_on: Option<FailOnArg>,
     #[command(flatten)]
     pub options: AnalysisOptions,
 }
@@ -53,7 +55,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
     let mut unreadable = 0;
     let (files, reader) = if let (true, Ok(git)) = (args.staged, &git) {
         let staged = staged_files(git, args, &cwd, &settings, err)?;
-        let fail_on = args.fail_on.unwrap_or(FailOn::Worsened);
+        let fail_on = args.fail_on.map_or(FailOn::Worsened, FailOn::from);
         let reader = Reader::git(git, settings.max_file_size);
         let texts = Texts::new(&reader);
         let pairs = if fail_on == FailOn::Any {
@@ -92,9 +94,55 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
         unreadable = listing.unreadable.len();
         (listing.files, Reader::filesystem(settings.max_file_size))
     };
-    let run = options.analyze(&files, &[], &reader, cache.as_ref(), &settings, err)?;
+    // What the paths are relative to (as `collect` and the index have them).
+    let root = repository_root(&cwd).unwrap_or_else(|| cwd.clone());
+    let here = relative_dir(&cwd, &root);
+    let mut output = Output::new(out);
+    let format: Format = options.format.into();
+    let mut streamed = Streamed::new(format, options.quiet);
+    let mut violations = Vec::new();
+    let mut suppressed = Vec::new();
+    // Whether a file seen so far fails the run.
+    let mut failing = unreadable > 0;
+    let mut progress = Progress::new(files.len(), format == Format::Text);
+    let setup = Setup {
+        reader: &reader,
+        cache: cache.as_ref(),
+        settings: &settings,
+    };
+    // Each file is judged and written as soon as it and those before it are done.
+    let run = options.analyze_streaming(&files, &[], &setup, err, |result| {
+        let file = std::slice::from_ref(result);
+        let (file_violations, file_suppressed) = options.set_aside(evaluate(file, &settings), file);
+        if streamed.per_file() {
+            let report = Report {
+                results: file,
+                changes: None,
+                violations: &file_violations,
+                summary: Summary::of(file, &file_violations),
+                fail_on: None,
+                root: Some(&root),
+                suppressed: &file_suppressed,
+                unused_suppressions: None,
+                show_suppressed: false,
+                cwd: here.as_deref(),
+            };
+            progress.suspend(|| output.write(|out| streamed.file(&report, out)));
+        }
+        progress.advance();
+        failing |=
+            !file_violations.is_empty() || result.outcome.as_ref().is_err_and(|e| e.is_failure());
+        violations.extend(file_violations);
+        suppressed.extend(file_suppressed);
+        // Nobody reads the rest, and it cannot change the exit code (1): stop.
+        if output.closed() && failing {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    })?;
+    progress.finish();
     let results = run.results;
-    let (violations, suppressed) = options.set_aside(evaluate(&results, &settings), &results);
     let unused = options.unused_suppressions(&results, &suppressed, |_, _| true);
     let unused_count = unused.as_ref().map_or(0, Vec::len);
     let summary = Summary::of(&results, &violations)
@@ -105,8 +153,6 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
         ..summary
     };
     options.print_counts(&summary, err);
-    // What the paths are relative to (as `collect` and the index have them).
-    let root = repository_root(&cwd).unwrap_or_else(|| cwd.clone());
     let report = Report {
         results: &results,
         changes: None,
@@ -117,10 +163,10 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
         suppressed: &suppressed,
         unused_suppressions: unused.as_deref(),
         show_suppressed: options.verbose,
+        cwd: here.as_deref(),
     };
-    let rendered = render(&report, options.format, options.quiet);
-    out.write_all(rendered.as_bytes())
-        .map_err(|e| format!("cannot write output: {e}"))?;
+    output.write(|out| streamed.finish(&report, out));
+    output.finish()?;
     // An unused marker fails `check`, as ruff's RUF100 does.
     Ok(
         if summary.violations > 0 || summary.errors > 0 || unused_count > 0 {
@@ -174,7 +220,9 @@ fn staged_files(
                 "antipasta: error: {path}: unmerged (resolve the conflict and stage the result)"
             );
         }
-        return Err(format!("{} unmerged path(s)", staged.unmerged.len()));
+        let count = staged.unmerged.len();
+        let paths = if count == 1 { "path" } else { "paths" };
+        return Err(format!("{count} unmerged {paths}"));
     }
     let source_files = |files: Vec<GitFile>| -> Vec<SourceFile> {
         files

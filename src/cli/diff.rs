@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::options::{pathspecs, AnalysisOptions};
-use super::Outcome;
+use super::options::{pathspecs, AnalysisOptions, FailOnArg};
+use super::{relative_dir, Outcome, Output};
 use crate::cache::Cache;
 use crate::config::Settings;
 use crate::diff::files::{pair_files, FilePair};
@@ -14,7 +14,7 @@ use crate::diff::judge::{judge, Judged, Texts};
 use crate::diff::policy::FailOn;
 use crate::diff::{FileChange, FileStatus, UnitStatus};
 use crate::model::Baseline;
-use crate::report::{render, Report, Summary};
+use crate::report::{write, Report, Summary};
 use crate::source::git::{matches_pathspec, GitSource};
 use crate::source::snapshot::Snapshot;
 use crate::source::{Reader, SourceFile};
@@ -31,8 +31,8 @@ pub struct DiffArgs {
     pub staged: bool,
     /// Which violations fail the run: in new functions only, also in
     /// functions that got worse, or any in a changed function.
-    #[arg(long, value_enum, default_value_t = FailOn::Worsened)]
-    pub fail_on: FailOn,
+    #[arg(long, value_enum, default_value_t = FailOnArg::Worsened)]
+    pub fail_on: FailOnArg,
     /// Only these files or directories (after `--`).
     #[arg(last = true, value_name = "PATHS")]
     pub paths: Vec<PathBuf>,
@@ -66,7 +66,14 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
         &texts,
         err,
     )?;
-    report_change(&judged, args.fail_on, git.workdir(), options, out, err)
+    report_change(
+        &judged,
+        args.fail_on.into(),
+        git.workdir(),
+        options,
+        out,
+        err,
+    )
 }
 
 /// [`judge`] with the engine run as `options` configure it.
@@ -118,6 +125,11 @@ pub(super) fn report_change(
         ..summary
     };
     options.print_counts(&summary, err);
+    // Text output shows paths relative to the current directory.
+    let cwd = std::env::current_dir()
+        .ok()
+        .zip(root)
+        .and_then(|(cwd, root)| relative_dir(&cwd, root));
     let report = Report {
         results: &judged.comparison.results,
         changes: Some(&judged.comparison.changes),
@@ -128,13 +140,14 @@ pub(super) fn report_change(
         suppressed: &judged.suppressed,
         unused_suppressions: unused.as_deref(),
         show_suppressed: options.verbose,
+        cwd: cwd.as_deref(),
     };
     // Unused markers are warnings, except under `--fail-on any`.
     let failing = judged.violations.iter().any(|v| report.fails(v))
         || (unused_count > 0 && fail_on == FailOn::Any);
-    let rendered = render(&report, options.format, options.quiet);
-    out.write_all(rendered.as_bytes())
-        .map_err(|e| format!("cannot write output: {e}"))?;
+    let mut output = Output::new(out);
+    output.write(|out| write(&report, options.format.into(), options.quiet, out));
+    output.finish()?;
     Ok(if failing || summary.errors > 0 {
         Outcome::Failed
     } else {

@@ -2,16 +2,18 @@
 //! set up: settings, the cache, and a cache-aware engine run.
 
 use std::io::Write;
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 
 use crate::cache::{
     prepare_dir as prepare_cache_dir, resolve_dir as resolve_cache_dir, Cache, Notice, CACHE_FILES,
 };
 use crate::config::metric::Metric;
 use crate::config::{settings_for, Settings};
-use crate::engine::{analyze_files, Run};
+use crate::diff::policy::FailOn;
+use crate::engine::{analyze_files_streaming, Run};
 use crate::gate::suppress::{set_aside, unused, Suppressed, Unused};
 use crate::gate::Violation;
 use crate::model::{Baseline, FileResult};
@@ -23,10 +25,10 @@ use crate::source::{Reader, SourceFile};
 #[derive(Debug, Args)]
 pub struct AnalysisOptions {
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-    /// Print violations only, no summary.
-    #[arg(short, long)]
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
+    /// `-q` (a global flag, [`super::GlobalOptions`]).
+    #[arg(skip)]
     pub quiet: bool,
     /// Use this configuration file instead of searching for one.
     #[arg(long, value_name = "FILE")]
@@ -41,11 +43,18 @@ pub struct AnalysisOptions {
     /// repository's git directory, else the user cache directory).
     #[arg(long, value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,
-    /// Report cache hits and misses on stderr.
-    #[arg(short, long)]
+    /// `-v` (a global flag, [`super::GlobalOptions`]).
+    #[arg(skip)]
     pub verbose: bool,
-    /// Number of analysis threads (default: all cores; at most 256).
-    #[arg(short, long, value_name = "N", default_value_t = 0, value_parser = parse_jobs)]
+    /// Number of analysis threads [default: all cores; at most 256].
+    #[arg(
+        short,
+        long,
+        value_name = "N",
+        default_value_t = 0,
+        hide_default_value = true,
+        value_parser = parse_jobs
+    )]
     pub jobs: usize,
     /// Ignore every inline suppression marker (an audit of what they hide).
     #[arg(long, conflicts_with = "report_unused_suppressions")]
@@ -54,6 +63,57 @@ pub struct AnalysisOptions {
     /// --fail-on any`) then fails when there are any.
     #[arg(long)]
     pub report_unused_suppressions: bool,
+}
+
+/// `--format`: the output formats as the command line names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// Human-readable lines for a terminal.
+    Text,
+    /// The full results as one JSON document.
+    Json,
+    /// GitHub Actions workflow commands: annotations on the pull request.
+    Github,
+    /// SARIF 2.1.0, for code-scanning dashboards.
+    Sarif,
+    /// A Markdown summary (e.g. for $GITHUB_STEP_SUMMARY).
+    Markdown,
+    /// One CSV row per violation.
+    Csv,
+}
+
+impl From<FormatArg> for Format {
+    fn from(format: FormatArg) -> Format {
+        match format {
+            FormatArg::Text => Format::Text,
+            FormatArg::Json => Format::Json,
+            FormatArg::Github => Format::Github,
+            FormatArg::Sarif => Format::Sarif,
+            FormatArg::Markdown => Format::Markdown,
+            FormatArg::Csv => Format::Csv,
+        }
+    }
+}
+
+/// `--fail-on`: which violations fail a judged change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOnArg {
+    /// Violations in added functions and files.
+    New,
+    /// New ones, and modified functions that got worse or newly crossed a threshold.
+    Worsened,
+    /// Every violation in a changed function or file.
+    Any,
+}
+
+impl From<FailOnArg> for FailOn {
+    fn from(fail_on: FailOnArg) -> FailOn {
+        match fail_on {
+            FailOnArg::New => FailOn::New,
+            FailOnArg::Worsened => FailOn::Worsened,
+            FailOnArg::Any => FailOn::Any,
+        }
+    }
 }
 
 /// The most threads `--jobs` may ask for: beyond any core count worth
@@ -147,7 +207,7 @@ impl AnalysisOptions {
         }
     }
 
-    /// Analyses `files` (see [`analyze_files`] for `baselines`), reports
+    /// Analyses `files` (see [`crate::engine::analyze_files`] for `baselines`), reports
     /// cache trouble on `err`, and keeps the cache's bookkeeping.
     pub fn analyze(
         &self,
@@ -158,7 +218,31 @@ impl AnalysisOptions {
         settings: &Settings,
         err: &mut dyn Write,
     ) -> Result<Run, String> {
-        let run = analyze_files(files, baselines, reader, self.jobs, cache)
+        let setup = Setup {
+            reader,
+            cache,
+            settings,
+        };
+        self.analyze_streaming(files, baselines, &setup, err, |_| ControlFlow::Continue(()))
+    }
+
+    /// [`Self::analyze`], handing each file's result to `deliver` in path
+    /// order as soon as it and all earlier ones are done; when `deliver`
+    /// breaks, files not yet started are left out.
+    pub fn analyze_streaming(
+        &self,
+        files: &[SourceFile],
+        baselines: &[Option<Baseline>],
+        setup: &Setup<'_, '_>,
+        err: &mut dyn Write,
+        deliver: impl FnMut(&FileResult) -> ControlFlow<()>,
+    ) -> Result<Run, String> {
+        let Setup {
+            reader,
+            cache,
+            settings,
+        } = *setup;
+        let run = analyze_files_streaming(files, baselines, reader, self.jobs, cache, deliver)
             .map_err(|e| format!("cannot start worker threads: {e}"))?;
         if let Some(problem) = &run.cache_problem {
             let _ = writeln!(
@@ -169,7 +253,9 @@ impl AnalysisOptions {
         if let Some(rejected) = cache.map(Cache::rejected).filter(|&n| n > 0) {
             let _ = writeln!(
                 err,
-                "antipasta: warning: {rejected} cache entries failed their checksum; they were recomputed"
+                "antipasta: warning: {} failed their checksum and {} recomputed",
+                plural(rejected, "cache entry", "cache entries"),
+                if rejected == 1 { "was" } else { "were" }
             );
         }
         if let (Some(cache), None) = (cache, &run.cache_problem) {
@@ -211,11 +297,26 @@ impl AnalysisOptions {
         if self.verbose {
             let _ = writeln!(
                 err,
-                "antipasta: cache: {} hits, {} misses; {} functions scored",
-                summary.cache_hits, summary.cache_misses, summary.units_scored
+                "antipasta: cache: {}, {}; {} scored",
+                plural(summary.cache_hits, "hit", "hits"),
+                plural(summary.cache_misses, "miss", "misses"),
+                plural(summary.units_scored, "function", "functions"),
             );
         }
     }
+}
+
+/// `1 hit`, `2 hits`.
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// What an analysis reads with and answers from.
+#[derive(Clone, Copy)]
+pub struct Setup<'r, 'a> {
+    pub reader: &'a Reader<'r>,
+    pub cache: Option<&'a Cache>,
+    pub settings: &'a Settings,
 }
 
 /// PATHS named relative to `cwd` as repository-relative pathspecs (empty

@@ -158,12 +158,9 @@ mod tests {
     use crate::source::Origin;
 
     fn file(path: &str, content: &str) -> SourceFile {
-        let id = gix::objs::compute_hash(
-            gix::hash::Kind::Sha1,
-            gix::objs::Kind::Blob,
-            content.as_bytes(),
-        )
-        .expect("hash");
+        let id = crate::source::blob_id(content.as_bytes())
+            .parse()
+            .expect("hash");
         SourceFile {
             display: path.to_owned(),
             origin: Origin::Path(content.into()),

@@ -10,7 +10,7 @@ use crate::gate::{file_value, function_value, Violation, ViolationChange};
 use crate::model::FileResult;
 
 /// Which violations fail `diff` (`--fail-on`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FailOn {
     /// Violations in added functions and files.
     New,

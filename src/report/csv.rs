@@ -25,8 +25,21 @@ const HEADER: [&str; 11] = [
 
 /// Renders the table.
 pub fn render(report: &Report) -> String {
+    let mut out = header();
+    out.push_str(&rows(report));
+    out
+}
+
+/// The header row.
+pub fn header() -> String {
     let mut out = String::new();
     row(&mut out, HEADER.map(str::to_owned));
+    out
+}
+
+/// One row per violation (streamed output renders one file at a time).
+pub fn rows(report: &Report) -> String {
+    let mut out = String::new();
     for v in report.violations {
         let end_line = report
             .function_of(v)

@@ -35,6 +35,7 @@ impl Fixture {
             fail_on: self.fail_on,
             root: Some(std::path::Path::new("/work/repo")),
             suppressed: &self.suppressed,
+            cwd: None,
             unused_suppressions: self.unused.as_deref(),
             show_suppressed: true,
         }

@@ -15,6 +15,14 @@ use crate::gate::{function_value, Violation, ViolationChange};
 
 /// Renders one workflow command per line.
 pub fn render(report: &Report) -> String {
+    let mut out = body(report);
+    out.push_str(&footer(report));
+    out
+}
+
+/// The commands about the report's files: file errors, then violations
+/// (streamed output renders this one file at a time).
+pub fn body(report: &Report) -> String {
     let mut out = String::new();
     for (result, err) in report.errors() {
         let (line, column) = err.position().unwrap_or((1, 1));
@@ -33,6 +41,12 @@ pub fn render(report: &Report) -> String {
     for violation in report.violations {
         annotation(&mut out, report, violation);
     }
+    out
+}
+
+/// The commands about the whole run: unused suppression markers.
+pub fn footer(report: &Report) -> String {
+    let mut out = String::new();
     for unused in report.unused_suppressions.unwrap_or_default() {
         command(
             &mut out,

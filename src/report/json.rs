@@ -68,6 +68,7 @@ pub fn render(report: &Report) -> String {
             files: summary.files,
             functions: summary.functions,
             violations: summary.violations,
+            files_with_violations: summary.violating_files,
             errors: summary.errors,
             cache_hits: summary.cache_hits,
             cache_misses: summary.cache_misses,

@@ -210,6 +210,7 @@ pub struct Summary {
     pub files: usize,
     pub functions: usize,
     pub violations: usize,
+    pub files_with_violations: usize,
     pub errors: usize,
     pub cache_hits: usize,
     pub cache_misses: usize,

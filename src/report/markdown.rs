@@ -35,9 +35,15 @@ pub fn render(report: &Report) -> String {
         "❌ antipasta: failed"
     };
     out.push_str(&format!(
-        "### {verdict}\n\n{} that fail, {} that do not, in {files} ({}).\n",
+        "### {verdict}\n\n{} {}, {} {}, in {files} ({}).\n",
         plural(failing.len(), "violation"),
+        if failing.len() == 1 { "fails" } else { "fail" },
         passing.len(),
+        if passing.len() == 1 {
+            "does not"
+        } else {
+            "do not"
+        },
         plural(s.functions, "function"),
     ));
     errors(&mut out, report);
@@ -217,7 +223,7 @@ mod tests {
         assert_eq!(
             render(&fixture.report()),
             "### ❌ antipasta: failed\n\n\
-             3 violations that fail, 0 that do not, in 3 files (3 functions).\n\
+             3 violations fail, 0 do not, in 3 files (3 functions).\n\
              \n#### Files that could not be analysed\n\n\
              | Location | Error |\n|---|---|\n\
              | pkg/broken.py:3 | syntax error: unexpected indent here |\n\
@@ -235,7 +241,7 @@ mod tests {
         assert_eq!(
             render(&fixture.report()),
             "### ❌ antipasta: failed\n\n\
-             2 violations that fail, 1 that do not, in 4 changed files (5 functions).\n\
+             2 violations fail, 1 does not, in 4 changed files (5 functions).\n\
              \n#### New or worsened violations\n\n\
              | Change | Location | Function | Metric | Value | Limit |\n|---|---|---|---|---|---|\n\
              | worsened | pkg/a.py:12 | Parser.parse | cyclomatic_complexity | 8 → 14 (+6) | \\<= 10 |\n\

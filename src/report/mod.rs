@@ -12,6 +12,8 @@ pub mod sarif;
 mod sarif_wire;
 pub mod text;
 
+use std::borrow::Cow;
+use std::io::Write;
 use std::path::Path;
 
 use crate::diff::policy::FailOn;
@@ -21,7 +23,7 @@ use crate::gate::Violation;
 use crate::model::{AnalysisError, FileResult, FunctionUnit};
 
 /// An output format (`--format`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// Human-readable lines for a terminal.
     Text,
@@ -49,6 +51,83 @@ pub fn render(report: &Report, format: Format, quiet: bool) -> String {
     }
 }
 
+/// Writes a whole report in `format` to `out`; `quiet` drops the text summary.
+pub fn write(
+    report: &Report,
+    format: Format,
+    quiet: bool,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    out.write_all(render(report, format, quiet).as_bytes())
+}
+
+/// A report written as results arrive: [`Streamed::file`] with each file's
+/// own report, in path order, then [`Streamed::finish`] with the whole
+/// run's. Text, GitHub commands and CSV are written file by file; the other
+/// formats are documents, written whole by `finish`.
+#[derive(Debug)]
+pub struct Streamed {
+    format: Format,
+    quiet: bool,
+    /// Whether the CSV header row is out.
+    started: bool,
+}
+
+impl Streamed {
+    pub fn new(format: Format, quiet: bool) -> Streamed {
+        Streamed {
+            format,
+            quiet,
+            started: false,
+        }
+    }
+
+    /// Whether per-file reports are worth building: the format is written
+    /// file by file.
+    pub fn per_file(&self) -> bool {
+        matches!(self.format, Format::Text | Format::Github | Format::Csv)
+    }
+
+    /// Writes one file's lines; `report` holds that file alone.
+    pub fn file(&mut self, report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+        let lines = match self.format {
+            Format::Text => text::body(report, self.quiet),
+            Format::Github => github::body(report),
+            Format::Csv => {
+                let mut lines = self.start();
+                lines.push_str(&csv::rows(report));
+                lines
+            }
+            Format::Json | Format::Sarif | Format::Markdown => return Ok(()),
+        };
+        out.write_all(lines.as_bytes())
+    }
+
+    /// Writes what concerns the whole run (the summary, or the whole
+    /// document); `report` holds every file.
+    pub fn finish(&mut self, report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+        let lines = match self.format {
+            Format::Text => text::footer(report, self.quiet),
+            Format::Github => github::footer(report),
+            Format::Csv => self.start(),
+            Format::Json | Format::Sarif | Format::Markdown => {
+                render(report, self.format, self.quiet)
+            }
+        };
+        out.write_all(lines.as_bytes())?;
+        out.flush()
+    }
+
+    /// The CSV header, the first time only.
+    fn start(&mut self) -> String {
+        if std::mem::replace(&mut self.started, true) {
+            String::new()
+        } else {
+            csv::header()
+        }
+    }
+}
+
 /// Everything a renderer may show: the input of every output format.
 #[derive(Debug, Clone, Copy)]
 pub struct Report<'a> {
@@ -69,9 +148,37 @@ pub struct Report<'a> {
     pub unused_suppressions: Option<&'a [Unused]>,
     /// Text output lists the suppressed violations (`-v`).
     pub show_suppressed: bool,
+    /// The current directory relative to `root` (`/`-separated, empty at
+    /// the root): text output shows paths relative to it, so a terminal's
+    /// jump-to-file works from a subdirectory. Machine formats keep
+    /// repository-relative paths.
+    pub cwd: Option<&'a str>,
 }
 
 impl Report<'_> {
+    /// A result's path relative to the current directory ([`Report::cwd`]);
+    /// an absolute path (a file outside the repository) as it is.
+    pub fn shown_path<'p>(&self, path: &'p str) -> Cow<'p, str> {
+        let Some(cwd) = self.cwd.filter(|cwd| !cwd.is_empty()) else {
+            return Cow::Borrowed(path);
+        };
+        if Path::new(path).is_absolute() {
+            return Cow::Borrowed(path);
+        }
+        let mut up = String::new();
+        let mut dir = cwd;
+        loop {
+            if let Some(rest) = path.strip_prefix(dir).and_then(|r| r.strip_prefix('/')) {
+                return Cow::Owned(format!("{up}{rest}"));
+            }
+            up.push_str("../");
+            match dir.rsplit_once('/') {
+                Some((parent, _)) => dir = parent,
+                None => return Cow::Owned(format!("{up}{path}")),
+            }
+        }
+    }
+
     /// Whether `violation` fails the run under the report's policy.
     pub fn fails(&self, violation: &Violation) -> bool {
         match (self.fail_on, violation.change) {
@@ -128,6 +235,8 @@ pub struct Summary {
     pub files: usize,
     pub functions: usize,
     pub violations: usize,
+    /// Files with at least one violation.
+    pub violating_files: usize,
     pub errors: usize,
     /// Files deliberately not judged (skipped as minified).
     pub skipped: usize,
@@ -152,6 +261,11 @@ impl Summary {
             files: 0,
             functions: 0,
             violations: violations.len(),
+            violating_files: violations
+                .iter()
+                .map(|v| v.path.as_str())
+                .collect::<std::collections::HashSet<_>>()
+                .len(),
             errors: 0,
             skipped: 0,
             cache_hits: 0,
@@ -197,6 +311,30 @@ mod tests {
     use super::fixture::Fixture;
     use super::*;
     use crate::model::Language;
+
+    /// Text paths are relative to the current directory: below it, beside
+    /// it (`../`), or absolute when outside the repository.
+    #[test]
+    fn paths_are_shown_relative_to_the_current_directory() {
+        let fixture = Fixture {
+            results: Vec::new(),
+            changes: None,
+            violations: Vec::new(),
+            fail_on: None,
+            suppressed: Vec::new(),
+            unused: None,
+        };
+        let mut report = fixture.report();
+        assert_eq!(report.shown_path("src/a.py"), "src/a.py");
+        report.cwd = Some("src");
+        assert_eq!(report.shown_path("src/a.py"), "a.py");
+        assert_eq!(report.shown_path("srcx/a.py"), "../srcx/a.py");
+        report.cwd = Some("src/pkg");
+        assert_eq!(report.shown_path("src/pkg/deep/a.py"), "deep/a.py");
+        assert_eq!(report.shown_path("src/b.py"), "../b.py");
+        assert_eq!(report.shown_path("tests/t.py"), "../../tests/t.py");
+        assert_eq!(report.shown_path("/elsewhere/x.py"), "/elsewhere/x.py");
+    }
 
     /// A skipped minified file is a note in text output and no error anywhere.
     #[test]

@@ -13,7 +13,7 @@ use anstyle::{AnsiColor, Style};
 use super::escape::{line_start_path, visible};
 use super::{Report, Summary};
 use crate::diff::{FileChange, FileStatus, UnitStatus};
-use crate::gate::{format_value, ViolationChange};
+use crate::gate::{format_value, Violation, ViolationChange};
 use crate::model::{FileResult, FunctionUnit};
 
 const PATH: Style = AnsiColor::Cyan.on_default().bold();
@@ -28,10 +28,19 @@ const NOTE: Style = AnsiColor::Yellow.on_default().bold();
 /// Renders changes (diff mode), violations and file errors; the summary
 /// line unless `quiet`.
 pub fn render(report: &Report, quiet: bool) -> String {
+    let mut out = body(report, quiet);
+    out.push_str(&footer(report, quiet));
+    out
+}
+
+/// The lines about the report's files: changes (diff mode), then file
+/// errors and notes, then violations. Streamed output renders this for one
+/// file at a time, then [`footer`] for the whole run.
+pub fn body(report: &Report, quiet: bool) -> String {
     let mut out = String::new();
     if let (Some(changes), false) = (report.changes, quiet) {
         for (result, change) in report.results.iter().zip(changes) {
-            file_changes(&mut out, result, change);
+            file_changes(&mut out, report, result, change);
         }
     }
     for (result, err) in report.unanalysed() {
@@ -40,7 +49,7 @@ pub fn render(report: &Report, quiet: bool) -> String {
             if !quiet {
                 out.push_str(&format!(
                     "{PATH}{}{PATH:#}: {NOTE}note{NOTE:#}: {}\n",
-                    line_start_path(&result.path),
+                    shown(report, &result.path),
                     visible(&err.to_string())
                 ));
             }
@@ -49,15 +58,12 @@ pub fn render(report: &Report, quiet: bool) -> String {
         let (line, column) = err.position().unwrap_or((1, 1));
         out.push_str(&format!(
             "{PATH}{}{PATH:#}:{line}:{column}: {ERROR}error{ERROR:#}: {}\n",
-            line_start_path(&result.path),
+            shown(report, &result.path),
             visible(&err.to_string())
         ));
     }
-    let mut existing_not_listed = 0;
     for v in report.violations {
-        if quiet && v.change == Some(ViolationChange::Existing) && !report.fails(v) {
-            // Quiet: what was already there is only counted.
-            existing_not_listed += 1;
+        if quiet && counted_only(report, v) {
             continue;
         }
         let subject = v
@@ -76,7 +82,7 @@ pub fn render(report: &Report, quiet: bool) -> String {
         };
         out.push_str(&format!(
             "{PATH}{}{PATH:#}:{}:{}: {METRIC}{}{METRIC:#} {} {DIM}(limit {} {}){DIM:#}{subject}{change}\n",
-            line_start_path(&v.path),
+            shown(report, &v.path),
             v.line,
             v.column,
             v.metric,
@@ -85,17 +91,38 @@ pub fn render(report: &Report, quiet: bool) -> String {
             format_value(v.threshold),
         ));
     }
+    out
+}
+
+/// Quiet output only counts what was already there.
+fn counted_only(report: &Report, v: &Violation) -> bool {
+    v.change == Some(ViolationChange::Existing) && !report.fails(v)
+}
+
+/// The lines about the whole run: suppressed violations (`-v`), unused
+/// markers, and the summary unless `quiet`.
+pub fn footer(report: &Report, quiet: bool) -> String {
+    let mut out = String::new();
     if report.show_suppressed {
         suppressed_lines(&mut out, report);
     }
     for unused in report.unused_suppressions.unwrap_or_default() {
         out.push_str(&format!(
             "{PATH}{}{PATH:#}:{}: {NOTE}warning{NOTE:#}: {}\n",
-            line_start_path(&unused.path),
+            shown(report, &unused.path),
             unused.suppression.line,
             visible(&unused.message())
         ));
     }
+    let existing_not_listed = if quiet {
+        report
+            .violations
+            .iter()
+            .filter(|v| counted_only(report, v))
+            .count()
+    } else {
+        0
+    };
     if existing_not_listed > 0 {
         let plural = if existing_not_listed == 1 { "" } else { "s" };
         out.push_str(&format!(
@@ -113,6 +140,12 @@ pub fn render(report: &Report, quiet: bool) -> String {
     out
 }
 
+/// A path as the text output shows it: relative to the current directory,
+/// escaped, never starting a line with what reads as something else.
+fn shown(report: &Report, path: &str) -> String {
+    line_start_path(&report.shown_path(path)).into_owned()
+}
+
 /// One dimmed line per suppressed violation, naming the marker (`-v`).
 fn suppressed_lines(out: &mut String, report: &Report) {
     for s in report.suppressed {
@@ -120,7 +153,7 @@ fn suppressed_lines(out: &mut String, report: &Report) {
         let subject = v
             .function
             .as_ref()
-            .map(|name| format!(" in {name}"))
+            .map(|name| format!(" in {}", visible(name)))
             .unwrap_or_default();
         let change = v
             .change
@@ -129,33 +162,35 @@ fn suppressed_lines(out: &mut String, report: &Report) {
         let reason =
             s.by.reason
                 .as_ref()
-                .map(|reason| format!(": {reason}"))
+                .map(|reason| format!(": {}", visible(reason)))
                 .unwrap_or_default();
         out.push_str(&format!(
             "{PATH}{}{PATH:#}:{}:{}: {DIM}{} {} (limit {} {}){subject}{change} [suppressed by '{}' on line {}{reason}]{DIM:#}\n",
-            v.path,
+            shown(report, &v.path),
             v.line,
             v.column,
             v.metric,
             format_value(v.value),
             v.comparison.symbol(),
             format_value(v.threshold),
-            s.by.marker,
+            visible(&s.by.marker),
             s.by.line,
         ));
     }
 }
 
 /// `path (status)` and one line per added, modified or removed function.
-fn file_changes(out: &mut String, result: &FileResult, change: &FileChange) {
+fn file_changes(out: &mut String, report: &Report, result: &FileResult, change: &FileChange) {
     let heading = match (&change.old_path, change.status) {
-        (Some(old), FileStatus::Renamed) => format!("renamed from {}", visible(old)),
+        (Some(old), FileStatus::Renamed) => {
+            format!("renamed from {}", visible(&report.shown_path(old)))
+        }
         (_, FileStatus::Unchanged) => "unchanged by this change: judged whole".to_owned(),
         _ => change.status.name().to_owned(),
     };
     out.push_str(&format!(
         "{PATH}{}{PATH:#} {DIM}({heading}){DIM:#}\n",
-        line_start_path(&result.path)
+        shown(report, &result.path)
     ));
     if let Ok(analysis) = &result.outcome {
         for (function, unit) in analysis.functions.iter().zip(&change.functions) {
@@ -246,10 +281,16 @@ fn summary_line(s: Summary, diff: bool, failing: usize) -> String {
         0 => String::new(),
         n => format!(", {} not judged (minified)", plural(n, "file")),
     };
+    // "in M of K files": the files with violations, of those analysed.
+    let files = plural(s.files, &format!("{scope}file"));
+    let files = if s.violations == 0 {
+        files
+    } else {
+        format!("{} of {files}", s.violating_files)
+    };
     format!(
-        "{verdict}: {} in {}, {}, {} that could not be analysed{skipped}.\n",
+        "{verdict}: {} in {files}, {}, {} that could not be analysed{skipped}.\n",
         violations,
-        plural(s.files, &format!("{scope}file")),
         plural(s.functions, "function"),
         plural(s.errors, "file")
     )

@@ -214,3 +214,10 @@ fn file_kind(file_type: &std::fs::FileType) -> &'static str {
         "special file"
     }
 }
+
+/// The git blob object id of some bytes, as `git hash-object` prints it.
+pub fn blob_id(bytes: &[u8]) -> String {
+    gix::objs::compute_hash(gix::hash::Kind::Sha1, gix::objs::Kind::Blob, bytes)
+        .map(|id| id.to_string())
+        .unwrap_or_default()
+}

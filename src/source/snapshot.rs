@@ -6,7 +6,7 @@ use gix::ObjectId;
 use super::git::{GitFile, GitSource};
 use super::{read_regular_file, Origin, SourceFile};
 use crate::config::Settings;
-use crate::engine::blob_id;
+use crate::source::blob_id;
 
 /// One side of a comparison.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
