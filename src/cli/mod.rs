@@ -6,6 +6,7 @@ pub mod config;
 pub mod diff;
 pub mod hook;
 pub mod options;
+pub mod selection;
 
 use std::io::Write;
 use std::process::ExitCode;
