@@ -23,12 +23,26 @@ pub struct SelectionOptions {
     /// (for pre-commit, which names every staged file).
     #[arg(long)]
     pub force_exclude: bool,
+    /// Drop every ignore pattern, configured or default (antipasta 1.x's
+    /// --force-analyze); --extend-exclude and .gitignore still apply.
+    #[arg(long, conflicts_with = "exclude")]
+    pub no_ignore_patterns: bool,
+    /// Do not read .gitignore, .git/info/exclude or the global excludes file.
+    #[arg(long)]
+    pub no_gitignore: bool,
 }
 
 impl SelectionOptions {
     /// Applies the flags to `settings`.
     pub fn apply(&self, settings: &mut Settings) -> Result<(), String> {
-        let exclude = (!self.exclude.is_empty()).then(|| self.exclude.clone());
+        let exclude = if self.no_ignore_patterns {
+            Some(Vec::new())
+        } else {
+            (!self.exclude.is_empty()).then(|| self.exclude.clone())
+        };
+        if self.no_gitignore {
+            settings.use_gitignore = false;
+        }
         settings
             .select(
                 exclude,
