@@ -75,7 +75,7 @@ fn parse_jobs(text: &str) -> Result<usize, String> {
     Ok(jobs)
 }
 
-fn parse_threshold(text: &str) -> Result<(Metric, f64), String> {
+pub(super) fn parse_threshold(text: &str) -> Result<(Metric, f64), String> {
     let (metric, value) = text
         .split_once('=')
         .ok_or_else(|| format!("expected METRIC=VALUE, got '{text}'"))?;

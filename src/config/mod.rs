@@ -8,6 +8,7 @@
 
 pub mod gate;
 pub mod metric;
+pub mod migrate;
 pub mod overrides;
 pub mod patterns;
 pub mod size;
