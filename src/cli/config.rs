@@ -540,14 +540,19 @@ pub fn generated_text(answers: &Answers) -> String {
          # Added to the default ignore patterns (tests, node_modules).\n\
          extend_ignore_patterns = [{}]\n\
          use_gitignore = {}\n\n\
+         # Per-function limits, for every language.\n\
          [defaults]\n\
          max_cyclomatic_complexity = {}\n\
-         max_cognitive_complexity = {}\n\
-         # File-level limits, applied to Python (set under [[languages]] for others).\n\
-         min_maintainability_index = {}\n\
-         max_halstead_volume = {}\n\
-         max_halstead_difficulty = {}\n\
-         max_halstead_effort = {}\n",
+         max_cognitive_complexity = {}\n\n\
+         # File-level limits, calibrated on radon's Python numbers.\n\
+         [[languages]]\n\
+         name = \"python\"\n\
+         metrics = [\n\
+         \x20 {{ type = \"maintainability_index\", threshold = {}, comparison = \">=\" }},\n\
+         \x20 {{ type = \"halstead_volume\", threshold = {} }},\n\
+         \x20 {{ type = \"halstead_difficulty\", threshold = {} }},\n\
+         \x20 {{ type = \"halstead_effort\", threshold = {} }},\n\
+         ]\n",
         quoted.join(", "),
         answers.use_gitignore,
         value(answers.cyclomatic),

@@ -206,33 +206,49 @@ impl Migration {
     /// with `[tool.antipasta]` added; every other byte stays as it was.
     /// An existing section is an error unless `replace`.
     pub fn into_pyproject(&self, pyproject: &str, replace: bool) -> Result<String, String> {
-        let mut document: DocumentMut = pyproject
-            .parse()
-            .map_err(|e: toml_edit::TomlError| format!("pyproject.toml: {}", e.message()))?;
-        let tool = document
-            .entry("tool")
-            .or_insert_with(|| {
-                let mut table = Table::new();
-                table.set_implicit(true);
-                Item::Table(table)
-            })
-            .as_table_mut()
-            .ok_or("pyproject.toml: `tool` is not a table")?;
-        if tool.contains_key("antipasta") && !replace {
-            return Err(
-                "pyproject.toml already has [tool.antipasta] (--force replaces it)".to_owned(),
-            );
-        }
-        let mut section = self.settings.clone();
-        section.set_implicit(false);
-        tool.insert("antipasta", Item::Table(section));
-        let mut text = document.to_string();
-        // Keep a file that had no final newline readable as before.
-        if !pyproject.is_empty() && !pyproject.ends_with('\n') {
-            if let Some(rest) = text.strip_prefix(pyproject) {
-                text = format!("{pyproject}\n{}", rest.trim_start_matches('\n'));
+        let parse = |text: &str| -> Result<DocumentMut, String> {
+            text.parse()
+                .map_err(|e: toml_edit::TomlError| format!("pyproject.toml: {}", e.message()))
+        };
+        let mut document = parse(pyproject)?;
+        let existing = document
+            .get("tool")
+            .and_then(|tool| tool.get("antipasta"))
+            .is_some();
+        let base = match (existing, replace) {
+            (false, _) => pyproject.to_owned(),
+            (true, false) => {
+                return Err(
+                    "pyproject.toml already has [tool.antipasta] (--force replaces it)".to_owned(),
+                )
             }
-        }
+            (true, true) => {
+                if let Some(tool) = document.get_mut("tool").and_then(Item::as_table_like_mut) {
+                    tool.remove("antipasta");
+                }
+                document.to_string()
+            }
+        };
+        // The section goes at the end, as text: toml_edit would place it
+        // among the other `[tool.*]` tables.
+        let mut section = DocumentMut::new();
+        let mut tool = Table::new();
+        tool.set_implicit(true);
+        tool.insert("antipasta", Item::Table(self.settings.clone()));
+        section.insert("tool", Item::Table(tool));
+        let separator = match (
+            base.is_empty(),
+            base.ends_with("\n\n"),
+            base.ends_with('\n'),
+        ) {
+            (true, _, _) | (false, true, _) => "",
+            (false, false, true) => "\n",
+            (false, false, false) => "\n\n",
+        };
+        let text = format!("{base}{separator}{section}");
+        // Whatever the file held (`tool` as an inline table, say), the
+        // result must still be one valid document.
+        parse(&text)?;
         Ok(text)
     }
 
