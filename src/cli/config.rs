@@ -364,12 +364,19 @@ fn migrate_file(
             migration.dropped.join(", ")
         );
     }
-    let _ = writeln!(
-        out,
-        "{} is now unused: .antipasta.toml and pyproject.toml come first only if {} is removed or renamed",
-        source.display(),
-        source_name
-    );
+    let _ = if pyproject {
+        writeln!(
+            out,
+            "[tool.antipasta] is read once {} is removed (it comes first)",
+            source.display()
+        )
+    } else {
+        writeln!(
+            out,
+            "{} is no longer read (.antipasta.toml beside it comes first); remove it when done",
+            source.display()
+        )
+    };
     Ok(Outcome::Clean)
 }
 
