@@ -92,7 +92,14 @@ def main():
             kinds["only in antipasta"] += 1
             line = next((r[3] for r in new if r[:3] == key), None)
             unexplained.append(("antipasta only", key + (line,)))
-    print(f"{label}: 1.2 {len(old)} violations, antipasta {len(new)}; differences: "
+    old_files = {r["file"] for r in json.load(open(old_path)).get("reports", [])}
+    new_files = {f["path"] for f in json.load(open(new_path)).get("files", [])}
+    for path in sorted(old_files - new_files):
+        unexplained.append(("analysed by 1.2 only", (path, None, "-", None)))
+    for path in sorted(new_files - old_files):
+        unexplained.append(("analysed by antipasta only", (path, None, "-", None)))
+    print(f"{label}: {len(old_files)} files in 1.2, {len(new_files)} in antipasta; "
+          f"1.2 {len(old)} violations, antipasta {len(new)}; differences: "
           + (", ".join(f"{k} {n}" for k, n in sorted(kinds.items())) or "none"))
     for side, row in sorted(unexplained, key=lambda r: (r[1][0], str(r[1][1]), r[1][2])):
         print(f"  {side}: {row[0]}:{row[3]} {row[1]} {row[2]}")
