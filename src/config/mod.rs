@@ -236,6 +236,8 @@ pub struct Settings {
     pub source: Option<PathBuf>,
     /// Problems worth a warning that do not stop the run.
     pub warnings: Vec<String>,
+    /// Read from an antipasta 1.x YAML file (see [`ConfigFile::dialect_1x`]).
+    pub dialect_1x: bool,
 }
 
 /// One effective limit of a path, and where it came from.
@@ -380,6 +382,7 @@ impl Settings {
             command_line: Vec::new(),
             source,
             warnings,
+            dialect_1x,
         })
     }
 
@@ -404,22 +407,19 @@ impl Settings {
     }
 
     /// Applies `-t metric=value` overrides to every language.
+    /// From a 1.x file, as 1.x did: only where the metric is checked
+    /// already (`-t` never adds a metric to a language's list).
     pub fn override_threshold(&mut self, metric: Metric, value: f64) {
         self.command_line.retain(|(m, _)| *m != metric);
         self.command_line.push((metric, value));
-        for source in self
-            .sources
-            .iter_mut()
-            .filter(|((_, m), _)| *m == metric)
-            .map(|(_, source)| source)
-        {
-            *source = LimitSource::CommandLine;
-        }
-        for list in self.thresholds.values_mut() {
-            let comparison = list
-                .iter()
-                .find(|t| t.metric == metric)
-                .map_or(metric.default_comparison(), |t| t.comparison);
+        for (language, list) in &mut self.thresholds {
+            let existing = list.iter().find(|t| t.metric == metric);
+            if self.dialect_1x && existing.is_none() {
+                continue;
+            }
+            self.sources
+                .insert((*language, metric), LimitSource::CommandLine);
+            let comparison = existing.map_or(metric.default_comparison(), |t| t.comparison);
             list.retain(|t| t.metric != metric);
             list.push(Threshold {
                 metric,
@@ -509,6 +509,7 @@ impl Settings {
         let changes: Vec<overrides::Change> = self
             .command_line
             .iter()
+            .filter(|(metric, _)| !self.dialect_1x || list.iter().any(|t| t.metric == *metric))
             .map(|&(metric, value)| {
                 let comparison = list
                     .iter()
@@ -873,6 +874,35 @@ mod tests {
                 path.display()
             )]
         );
+    }
+
+    #[test]
+    fn command_line_limits_reach_only_checked_metrics_of_a_1x_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let yaml = "languages:\n  - name: python\n    metrics:\n      - type: cyclomatic_complexity\n        threshold: 5\n";
+        write(dir.path(), ".antipasta.yaml", yaml);
+        let mut settings = settings_for(None, dir.path()).expect("loads");
+        settings.override_threshold(Metric::CyclomaticComplexity, 7.0);
+        settings.override_threshold(Metric::CognitiveComplexity, 9.0);
+        let python: Vec<(Metric, f64)> = settings
+            .thresholds_for(Language::Python)
+            .iter()
+            .map(|t| (t.metric, t.value))
+            .collect();
+        assert_eq!(python, vec![(Metric::CyclomaticComplexity, 7.0)]);
+        let javascript: Vec<(Metric, f64)> = settings
+            .thresholds_for(Language::JavaScript)
+            .iter()
+            .map(|t| (t.metric, t.value))
+            .collect();
+        assert_eq!(javascript, vec![(Metric::CyclomaticComplexity, 7.0)]);
+        let (limits, _) = settings.explain("a.py", Language::Python);
+        let cognitive = limits
+            .iter()
+            .find(|l| l.metric == Metric::CognitiveComplexity)
+            .expect("listed");
+        assert_eq!(cognitive.threshold, None);
+        assert_eq!(cognitive.source, LimitSource::Language);
     }
 
     #[test]
