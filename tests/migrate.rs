@@ -222,3 +222,44 @@ fn metrics_runs_check_with_a_note_and_the_new_exit_codes() {
     let clean = antipasta(dir.path(), &["metrics", "-f", "src/m.py", "-t", "cyc=20"]);
     assert_eq!(clean.status.code(), Some(0), "{}", text(&clean.stderr));
 }
+
+#[test]
+fn generate_asks_on_a_terminal() {
+    // util-linux `script` gives the command a pseudo-terminal.
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("SKIPPED: `script` (util-linux) not found");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let command = format!("{} config generate", env!("CARGO_BIN_EXE_antipasta"));
+    let mut child = Command::new("script")
+        .args(["-qc", &command, "/dev/null"])
+        .current_dir(dir.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("script runs");
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin
+            .write_all(b"8\n\n\n\n\n\nn\nvendor, gen/\n")
+            .expect("answers");
+    }
+    let output = child.wait_with_output().expect("script ends");
+    let shown = text(&output.stdout);
+    assert!(
+        shown.contains("Maximum cyclomatic complexity per function [10]: "),
+        "{shown}"
+    );
+    let written = std::fs::read_to_string(dir.path().join(".antipasta.toml")).expect("written");
+    assert!(
+        written.contains("max_cyclomatic_complexity = 8\n"),
+        "{written}"
+    );
+    assert!(
+        written.contains("extend_ignore_patterns = [\"vendor\", \"gen/\"]\n"),
+        "{written}"
+    );
+    assert!(written.contains("use_gitignore = false\n"), "{written}");
+}
