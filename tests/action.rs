@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Arc, Mutex};
 
-use serde_yaml::Value;
+use serde_norway::Value;
 
 mod common;
 use common::git;
@@ -28,7 +28,7 @@ const BRANCHY: &str =
 
 fn action() -> Value {
     let text = std::fs::read_to_string(ACTION).expect("action.yml readable");
-    serde_yaml::from_str(&text).expect("action.yml is YAML")
+    serde_norway::from_str(&text).expect("action.yml is YAML")
 }
 
 fn steps(action: &Value) -> Vec<Value> {
@@ -98,7 +98,7 @@ fn action_yml_is_a_well_formed_composite_action() {
             assert!(step["uses"].as_str().is_some(), "{step:?}");
         }
         // A step may read only the outputs of steps before it.
-        let step_text = serde_yaml::to_string(&step).expect("step serialises");
+        let step_text = serde_norway::to_string(&step).expect("step serialises");
         for expression in expressions(&step_text) {
             if let Some(rest) = expression.strip_prefix("steps.") {
                 let id = rest.split('.').next().unwrap_or_default();

@@ -529,7 +529,7 @@ fn invalid_thresholds_exit_2_from_the_command_line_and_the_config() {
             ".antipasta.toml",
             format!("[defaults]\nmax_cyclomatic_complexity = {value}\n"),
         );
-        let wanted = format!(".antipasta.toml:2: max_cyclomatic_complexity: {expected}");
+        let wanted = format!(".antipasta.toml:2:29: max_cyclomatic_complexity: {expected}");
         for command in [&["check"][..], &["config", "validate"]] {
             let output = antipasta(dir.path(), command);
             assert_eq!(output.status.code(), Some(2), "{command:?} with {value}");
@@ -986,7 +986,8 @@ fn global_flags_go_before_the_subcommand() {
     );
     assert_eq!(
         String::from_utf8_lossy(&before.stderr),
-        "antipasta: cache: 0 hits, 0 misses; 1 function scored\n"
+        "antipasta: configuration: none found; built-in defaults\n\
+         antipasta: cache: 0 hits, 0 misses; 1 function scored\n"
     );
 }
 

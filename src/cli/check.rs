@@ -44,7 +44,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
     let cwd =
         std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
     let options = &args.options;
-    let settings = options.settings(&cwd)?;
+    let settings = options.settings(&cwd, err)?;
     // One repository handle for the source, the clean-file ids and the cache location.
     let git = GitSource::discover(&cwd);
     if let (true, Err(e)) = (args.staged, &git) {

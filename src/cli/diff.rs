@@ -44,7 +44,7 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
     let cwd =
         std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
     let options = &args.options;
-    let settings = options.settings(&cwd)?;
+    let settings = options.settings(&cwd, err)?;
     let git = GitSource::discover(&cwd).map_err(|e| format!("diff needs a git repository: {e}"))?;
     let (base, target) = snapshots(args, &git)?;
     let pathspecs = pathspecs(&args.paths, &cwd, &git);

@@ -5,8 +5,10 @@ pub mod check;
 pub mod config;
 pub mod diff;
 pub mod hook;
+pub mod metrics;
 pub mod options;
 mod progress;
+pub mod selection;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -124,6 +126,8 @@ pub enum Command {
     /// Judge what changed between two versions: only changed functions are
     /// scored, and only new or worsened violations fail.
     Diff(diff::DiffArgs),
+    /// antipasta 1.x's gate: its flags, run as `check` (a note says how).
+    Metrics(metrics::MetricsArgs),
     /// Inspect and maintain the result cache.
     Cache(cache::CacheArgs),
     /// Inspect configuration.
@@ -209,6 +213,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
             global.apply(&mut args.options);
             diff::run(&args, out, err)
         }
+        Command::Metrics(args) => metrics::run(&args, &global, out, err),
         Command::Config(command) => config::run(&command, out, err),
         Command::Cache(args) => cache::run(&args, out, err),
         Command::Hook(command) => hook::run(&command, err),

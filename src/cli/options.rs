@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
+use super::selection::SelectionOptions;
 use crate::cache::{
     prepare_dir as prepare_cache_dir, resolve_dir as resolve_cache_dir, Cache, Notice, CACHE_FILES,
 };
@@ -17,6 +18,7 @@ use crate::engine::{analyze_files_streaming, Run};
 use crate::gate::suppress::{set_aside, unused, Suppressed, Unused};
 use crate::gate::Violation;
 use crate::model::{Baseline, FileResult};
+use crate::report::escape::visible;
 use crate::report::{Format, Summary};
 use crate::source::git::GitSource;
 use crate::source::walk::{display_path, repository_root};
@@ -63,6 +65,8 @@ pub struct AnalysisOptions {
     /// --fail-on any`) then fails when there are any.
     #[arg(long)]
     pub report_unused_suppressions: bool,
+    #[command(flatten)]
+    pub selection: SelectionOptions,
 }
 
 /// `--format`: the output formats as the command line names them.
@@ -131,7 +135,7 @@ fn parse_jobs(text: &str) -> Result<usize, String> {
     Ok(jobs)
 }
 
-fn parse_threshold(text: &str) -> Result<(Metric, f64), String> {
+pub(super) fn parse_threshold(text: &str) -> Result<(Metric, f64), String> {
     let (metric, value) = text
         .split_once('=')
         .ok_or_else(|| format!("expected METRIC=VALUE, got '{text}'"))?;
@@ -147,12 +151,30 @@ fn parse_threshold(text: &str) -> Result<(Metric, f64), String> {
 impl AnalysisOptions {
     /// The configuration found from `cwd` (or `--config`), with `-t`
     /// overrides; per-path overrides match paths relative to the
-    /// repository root (else `cwd`), as results name them.
-    pub fn settings(&self, cwd: &Path) -> Result<Settings, String> {
+    /// repository root (else `cwd`), as results name them. Warnings go
+    /// to `err`, and with `-v` the file used.
+    pub fn settings(&self, cwd: &Path, err: &mut dyn Write) -> Result<Settings, String> {
         let mut settings = settings_for(self.config.as_deref(), cwd).map_err(|e| e.to_string())?;
         settings.set_path_root(&repository_root(cwd).unwrap_or_else(|| cwd.to_path_buf()));
         for (metric, value) in &self.thresholds {
             settings.override_threshold(*metric, *value);
+        }
+        self.selection.apply(&mut settings)?;
+        for warning in &settings.warnings {
+            let _ = writeln!(err, "antipasta: warning: {}", visible(warning));
+        }
+        if self.verbose {
+            let _ = match &settings.source {
+                Some(path) => writeln!(
+                    err,
+                    "antipasta: configuration: {}",
+                    visible(&path.display().to_string())
+                ),
+                None => writeln!(
+                    err,
+                    "antipasta: configuration: none found; built-in defaults"
+                ),
+            };
         }
         Ok(settings)
     }

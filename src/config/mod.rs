@@ -8,7 +8,9 @@
 
 pub mod gate;
 pub mod metric;
+pub mod migrate;
 pub mod overrides;
+pub mod patterns;
 pub mod size;
 mod yaml_depth;
 
@@ -16,7 +18,6 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::de::IgnoredAny;
 use serde::Deserialize;
 
@@ -24,6 +25,7 @@ use crate::model::Language;
 use gate::{GateOptions, GateSettings};
 use metric::{Comparison, Metric, Threshold};
 use overrides::{LimitSource, OverrideEntry, Overrides};
+use patterns::PathFilter;
 
 /// antipasta 1.x's default ignore patterns, plus installed packages and the
 /// JavaScript/TypeScript test-file conventions.
@@ -43,6 +45,8 @@ pub struct ConfigFile {
     pub defaults: Option<Defaults>,
     pub languages: Option<Vec<LanguageEntry>>,
     pub ignore_patterns: Option<Vec<String>>,
+    /// Patterns added to `ignore_patterns` (or to the defaults).
+    pub extend_ignore_patterns: Option<Vec<String>>,
     pub use_gitignore: Option<bool>,
     pub cache: Option<CacheOptions>,
     pub max_file_size: Option<size::ByteSize>,
@@ -54,6 +58,26 @@ pub struct ConfigFile {
     pub import_graph: Option<IgnoredAny>,
     pub narrative: Option<IgnoredAny>,
     pub duplication: Option<IgnoredAny>,
+    /// Read from an antipasta 1.x `.antipasta.yaml`: `defaults` and
+    /// `languages` then mean what they meant in 1.x (see [`Settings::resolve`]).
+    #[serde(skip)]
+    pub dialect_1x: bool,
+}
+
+impl ConfigFile {
+    /// The antipasta 1.x blocks present that antipasta does not implement.
+    pub fn unimplemented_blocks(&self) -> Vec<&'static str> {
+        [
+            ("profile", self.profile.is_some()),
+            ("tree_shape", self.tree_shape.is_some()),
+            ("import_graph", self.import_graph.is_some()),
+            ("narrative", self.narrative.is_some()),
+            ("duplication", self.duplication.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, present)| present.then_some(name))
+        .collect()
+    }
 }
 
 /// `defaults:` — the thresholds every language starts from, each checked
@@ -187,8 +211,15 @@ impl TryFrom<RawMetricEntry> for MetricEntry {
 pub struct Settings {
     /// Thresholds per language, in a stable order.
     pub thresholds: BTreeMap<Language, Vec<Threshold>>,
+    /// `ignore_patterns` (or the defaults), then `extend_ignore_patterns`,
+    /// as `--exclude`/`--extend-exclude` leave them.
     pub ignore_patterns: Vec<String>,
-    pub ignore: GlobSet,
+    /// `--include`: files analysed even when an ignore pattern matches.
+    pub include_patterns: Vec<String>,
+    /// Excluded paths: gitignore semantics (see [`patterns`]).
+    pub ignore: PathFilter,
+    /// `--force-exclude`: the ignore patterns apply to named files too.
+    pub force_exclude: bool,
     pub use_gitignore: bool,
     pub cache: CacheSettings,
     /// Files larger than this many bytes are not read (a per-file error).
@@ -203,6 +234,10 @@ pub struct Settings {
     pub command_line: Vec<(Metric, f64)>,
     /// The file the settings came from, if any.
     pub source: Option<PathBuf>,
+    /// Problems worth a warning that do not stop the run.
+    pub warnings: Vec<String>,
+    /// Read from an antipasta 1.x YAML file (see [`ConfigFile::dialect_1x`]).
+    pub dialect_1x: bool,
 }
 
 /// One effective limit of a path, and where it came from.
@@ -222,10 +257,11 @@ pub enum ConfigError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{path}{}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default())]
+    #[error("{path}{}{}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default(), column.map(|c| format!(":{c}")).unwrap_or_default())]
     Parse {
         path: PathBuf,
         line: Option<usize>,
+        column: Option<usize>,
         message: String,
     },
     #[error("{path}: {message}")]
@@ -242,11 +278,32 @@ impl Settings {
             path: origin.clone(),
             message,
         };
+        let mut warnings = Vec::new();
+        let unimplemented = file.unimplemented_blocks();
+        if !unimplemented.is_empty() {
+            warnings.push(format!(
+                "{}: antipasta 1.x settings not implemented here, not enforced: {}",
+                origin.display(),
+                unimplemented.join(", ")
+            ));
+        }
+        let dialect_1x = file.dialect_1x;
         let defaults = file.defaults.unwrap_or_default();
+        let starting = |language: Language| {
+            let list = default_thresholds(&defaults, language);
+            if dialect_1x && language != Language::Python {
+                // 1.x measured only cyclomatic complexity outside Python.
+                list.into_iter()
+                    .filter(|t| t.metric == Metric::CyclomaticComplexity)
+                    .collect()
+            } else {
+                list
+            }
+        };
         let mut thresholds = BTreeMap::new();
         let mut sources = BTreeMap::new();
         for language in [Language::Python, Language::JavaScript, Language::TypeScript] {
-            thresholds.insert(language, default_thresholds(&defaults, language));
+            thresholds.insert(language, starting(language));
             for metric in Metric::ALL {
                 let source = if defaults.configures(metric) {
                     LimitSource::Defaults
@@ -261,7 +318,14 @@ impl Settings {
                 parse_language(&entry.name).map_err(|e| invalid(format!("languages: {e}")))?;
             let list = thresholds
                 .entry(language)
-                .or_insert_with(|| default_thresholds(&defaults, language));
+                .or_insert_with(|| starting(language));
+            if dialect_1x {
+                // In 1.x a `languages` entry's list is the whole list.
+                list.clear();
+                for metric in Metric::ALL {
+                    sources.insert((language, metric), LimitSource::Language);
+                }
+            }
             for metric in entry.metrics {
                 list.retain(|t| t.metric != metric.metric);
                 sources.insert((language, metric.metric), LimitSource::Language);
@@ -275,13 +339,9 @@ impl Settings {
             }
             list.sort_by_key(|t| t.metric);
         }
-        let ignore_patterns = file.ignore_patterns.unwrap_or_else(|| {
-            DEFAULT_IGNORE_PATTERNS
-                .iter()
-                .map(|p| p.to_string())
-                .collect()
-        });
-        let ignore = build_globset(&ignore_patterns)
+        let mut ignore_patterns = file.ignore_patterns.unwrap_or_else(default_ignore_patterns);
+        ignore_patterns.extend(file.extend_ignore_patterns.unwrap_or_default());
+        let ignore = PathFilter::new(&ignore_patterns, &[])
             .map_err(|e| invalid(format!("ignore_patterns: {e}")))?;
         let cache_options = file.cache.unwrap_or_default();
         let config_dir = source
@@ -308,7 +368,9 @@ impl Settings {
         Ok(Settings {
             thresholds,
             ignore_patterns,
+            include_patterns: Vec::new(),
             ignore,
+            force_exclude: false,
             use_gitignore: file.use_gitignore.unwrap_or(true),
             cache,
             max_file_size: file
@@ -319,26 +381,45 @@ impl Settings {
             sources,
             command_line: Vec::new(),
             source,
+            warnings,
+            dialect_1x,
         })
     }
 
+    /// Applies the command line's selection: `--exclude` replaces the
+    /// ignore patterns (when given), `--extend-exclude` adds to them,
+    /// `--include` re-admits files they exclude.
+    pub fn select(
+        &mut self,
+        exclude: Option<Vec<String>>,
+        extend_exclude: &[String],
+        include: &[String],
+        force_exclude: bool,
+    ) -> Result<(), String> {
+        if let Some(exclude) = exclude {
+            self.ignore_patterns = exclude;
+        }
+        self.ignore_patterns.extend_from_slice(extend_exclude);
+        self.include_patterns.extend_from_slice(include);
+        self.ignore = PathFilter::new(&self.ignore_patterns, &self.include_patterns)?;
+        self.force_exclude = force_exclude;
+        Ok(())
+    }
+
     /// Applies `-t metric=value` overrides to every language.
+    /// From a 1.x file, as 1.x did: only where the metric is checked
+    /// already (`-t` never adds a metric to a language's list).
     pub fn override_threshold(&mut self, metric: Metric, value: f64) {
         self.command_line.retain(|(m, _)| *m != metric);
         self.command_line.push((metric, value));
-        for source in self
-            .sources
-            .iter_mut()
-            .filter(|((_, m), _)| *m == metric)
-            .map(|(_, source)| source)
-        {
-            *source = LimitSource::CommandLine;
-        }
-        for list in self.thresholds.values_mut() {
-            let comparison = list
-                .iter()
-                .find(|t| t.metric == metric)
-                .map_or(metric.default_comparison(), |t| t.comparison);
+        for (language, list) in &mut self.thresholds {
+            let existing = list.iter().find(|t| t.metric == metric);
+            if self.dialect_1x && existing.is_none() {
+                continue;
+            }
+            self.sources
+                .insert((*language, metric), LimitSource::CommandLine);
+            let comparison = existing.map_or(metric.default_comparison(), |t| t.comparison);
             list.retain(|t| t.metric != metric);
             list.push(Threshold {
                 metric,
@@ -428,6 +509,7 @@ impl Settings {
         let changes: Vec<overrides::Change> = self
             .command_line
             .iter()
+            .filter(|(metric, _)| !self.dialect_1x || list.iter().any(|t| t.metric == *metric))
             .map(|&(metric, value)| {
                 let comparison = list
                     .iter()
@@ -536,16 +618,12 @@ fn default_thresholds(defaults: &Defaults, language: Language) -> Vec<Threshold>
     list
 }
 
-fn build_globset(patterns: &[String]) -> Result<GlobSet, globset::Error> {
-    let mut builder = GlobSetBuilder::new();
-    for pattern in patterns {
-        builder.add(Glob::new(pattern)?);
-        // `**/tests/**` should also match a top-level `tests/…`, as antipasta 1.x's matcher does.
-        if let Some(rest) = pattern.strip_prefix("**/") {
-            builder.add(Glob::new(rest)?);
-        }
-    }
-    builder.build()
+/// [`DEFAULT_IGNORE_PATTERNS`], owned.
+pub fn default_ignore_patterns() -> Vec<String> {
+    DEFAULT_IGNORE_PATTERNS
+        .iter()
+        .map(|p| p.to_string())
+        .collect()
 }
 
 /// The config file names looked for in each directory, in priority order.
@@ -612,55 +690,91 @@ pub fn load(path: &Path) -> Result<ConfigFile, ConfigError> {
     let text = read(path)?;
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     if name == "pyproject.toml" {
-        let table: toml::Table = toml::from_str(&text).map_err(|e| toml_error(path, &text, &e))?;
-        let section = table
-            .get("tool")
-            .and_then(|t| t.get("antipasta"))
-            .cloned()
-            .ok_or_else(|| ConfigError::Invalid {
-                path: path.to_owned(),
-                message: "no [tool.antipasta] section".to_owned(),
-            })?;
-        section
-            .try_into()
-            .map_err(|e: toml::de::Error| ConfigError::Parse {
-                path: path.to_owned(),
-                line: None,
-                message: format!("[tool.antipasta]: {}", e.message()),
-            })
+        let parsed: Pyproject = toml::from_str(&text).map_err(|e| toml_error(path, &text, &e))?;
+        parsed.tool.antipasta.ok_or_else(|| ConfigError::Invalid {
+            path: path.to_owned(),
+            message: "no [tool.antipasta] section".to_owned(),
+        })
     } else if name.ends_with(".toml") {
         toml::from_str(&text).map_err(|e| toml_error(path, &text, &e))
     } else {
         if text.trim().is_empty() {
-            return Ok(ConfigFile::default());
+            return Ok(ConfigFile {
+                dialect_1x: true,
+                ..ConfigFile::default()
+            });
         }
         if let Some(line) = yaml_depth::first_line_deeper_than(&text, yaml_depth::MAX_DEPTH) {
             return Err(ConfigError::Parse {
                 path: path.to_owned(),
                 line: Some(line),
+                column: None,
                 message: format!(
                     "nested deeper than {} levels; a configuration file never needs that many",
                     yaml_depth::MAX_DEPTH
                 ),
             });
         }
-        serde_yaml::from_str(&text).map_err(|e| ConfigError::Parse {
-            path: path.to_owned(),
-            line: e.location().map(|l| l.line()),
-            message: e.to_string(),
-        })
+        let mut file: ConfigFile =
+            serde_norway::from_str(&text).map_err(|e| yaml_error(path, &e))?;
+        file.dialect_1x = true;
+        Ok(file)
     }
 }
 
-fn toml_error(path: &Path, text: &str, error: &toml::de::Error) -> ConfigError {
-    let line = error
-        .span()
-        .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+fn yaml_error(path: &Path, error: &serde_norway::Error) -> ConfigError {
+    let location = error.location();
+    let mut message = error.to_string();
+    if let Some(at) = &location {
+        // The position goes in front, as for TOML, not at the end too.
+        let suffix = format!(" at line {} column {}", at.line(), at.column());
+        if let Some(stripped) = message.strip_suffix(&suffix) {
+            message = stripped.to_owned();
+        }
+    }
     ConfigError::Parse {
         path: path.to_owned(),
-        line,
+        line: location.as_ref().map(|l| l.line()),
+        column: location.as_ref().map(|l| l.column()),
+        message,
+    }
+}
+
+/// `pyproject.toml`: only `[tool.antipasta]` is read; the rest is
+/// skipped unchecked, but parsed, so an error there has its position too.
+#[derive(Deserialize)]
+struct Pyproject {
+    #[serde(default)]
+    tool: PyprojectTools,
+}
+
+#[derive(Default, Deserialize)]
+struct PyprojectTools {
+    antipasta: Option<ConfigFile>,
+}
+
+fn toml_error(path: &Path, text: &str, error: &toml::de::Error) -> ConfigError {
+    let position = error.span().map(|span| {
+        let before = &text[..floor_char_boundary(text, span.start)];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        (line, before[line_start..].chars().count() + 1)
+    });
+    ConfigError::Parse {
+        path: path.to_owned(),
+        line: position.map(|(line, _)| line),
+        column: position.map(|(_, column)| column),
         message: error.message().trim().to_owned(),
     }
+}
+
+/// The largest char boundary of `text` at or below `index`.
+fn floor_char_boundary(text: &str, index: usize) -> usize {
+    let mut index = index.min(text.len());
+    while !text.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
 }
 
 /// Loads the explicit file, or the discovered one, or the defaults.
@@ -727,23 +841,81 @@ mod tests {
     }
 
     #[test]
-    fn antipasta_1x_yaml_reads_unchanged() {
+    fn antipasta_1x_yaml_means_what_it_meant_in_1x() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let yaml = "defaults:\n  max_cyclomatic_complexity: 12\nlanguages:\n  - name: python\n    extensions: [.py]\n    metrics:\n      - type: cognitive_complexity\n        threshold: 20\n        comparison: \"<\"\n      - type: halstead_volume\n        threshold: 1000\n        enabled: false\nignore_patterns: [\"build/**\"]\nuse_gitignore: false\nprofile: standard\n";
+        let yaml = "defaults:\n  max_cyclomatic_complexity: 12\n  max_halstead_volume: 900\nlanguages:\n  - name: python\n    extensions: [.py]\n    metrics:\n      - type: cognitive_complexity\n        threshold: 20\n        comparison: \"<\"\n      - type: halstead_volume\n        threshold: 1000\n        enabled: false\nignore_patterns: [\"build/**\", migrations]\nuse_gitignore: false\nprofile: standard\ntree_shape:\n  fan_out_max: 7\n";
         let path = write(dir.path(), ".antipasta.yaml", yaml);
         let settings = settings_for(None, dir.path()).expect("loads");
         assert_eq!(settings.source.as_deref(), Some(path.as_path()));
+        // The `languages` entry's list is the whole list: no cyclomatic limit.
+        let python: Vec<(Metric, Comparison, f64)> = settings
+            .thresholds_for(Language::Python)
+            .iter()
+            .map(|t| (t.metric, t.comparison, t.value))
+            .collect();
         assert_eq!(
-            threshold(&settings, Metric::CyclomaticComplexity),
-            Some((Comparison::Le, 12.0))
+            python,
+            vec![(Metric::CognitiveComplexity, Comparison::Lt, 20.0)]
         );
-        assert_eq!(
-            threshold(&settings, Metric::CognitiveComplexity),
-            Some((Comparison::Lt, 20.0))
-        );
-        assert_eq!(threshold(&settings, Metric::HalsteadVolume), None);
+        // `defaults` reach JavaScript only for what 1.x measured there.
+        let javascript: Vec<(Metric, f64)> = settings
+            .thresholds_for(Language::JavaScript)
+            .iter()
+            .map(|t| (t.metric, t.value))
+            .collect();
+        assert_eq!(javascript, vec![(Metric::CyclomaticComplexity, 12.0)]);
         assert!(!settings.use_gitignore);
         assert!(settings.ignore.is_match("build/x.py"));
+        assert!(settings.ignore.is_match("app/migrations/0001_initial.py"));
+        assert_eq!(
+            settings.warnings,
+            vec![format!(
+                "{}: antipasta 1.x settings not implemented here, not enforced: profile, tree_shape",
+                path.display()
+            )]
+        );
+    }
+
+    #[test]
+    fn command_line_limits_reach_only_checked_metrics_of_a_1x_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let yaml = "languages:\n  - name: python\n    metrics:\n      - type: cyclomatic_complexity\n        threshold: 5\n";
+        write(dir.path(), ".antipasta.yaml", yaml);
+        let mut settings = settings_for(None, dir.path()).expect("loads");
+        settings.override_threshold(Metric::CyclomaticComplexity, 7.0);
+        settings.override_threshold(Metric::CognitiveComplexity, 9.0);
+        let python: Vec<(Metric, f64)> = settings
+            .thresholds_for(Language::Python)
+            .iter()
+            .map(|t| (t.metric, t.value))
+            .collect();
+        assert_eq!(python, vec![(Metric::CyclomaticComplexity, 7.0)]);
+        let javascript: Vec<(Metric, f64)> = settings
+            .thresholds_for(Language::JavaScript)
+            .iter()
+            .map(|t| (t.metric, t.value))
+            .collect();
+        assert_eq!(javascript, vec![(Metric::CyclomaticComplexity, 7.0)]);
+        let (limits, _) = settings.explain("a.py", Language::Python);
+        let cognitive = limits
+            .iter()
+            .find(|l| l.metric == Metric::CognitiveComplexity)
+            .expect("listed");
+        assert_eq!(cognitive.threshold, None);
+        assert_eq!(cognitive.source, LimitSource::Language);
+    }
+
+    #[test]
+    fn toml_keeps_defaults_under_language_entries_and_extends_ignores() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let toml = "extend_ignore_patterns = [\"migrations\"]\n[[languages]]\nname = \"python\"\n[[languages.metrics]]\ntype = \"cognitive_complexity\"\nthreshold = 20\n";
+        let path = write(dir.path(), ".antipasta.toml", toml);
+        let settings = settings_for(None, dir.path()).expect("loads");
+        assert_eq!(settings.source.as_deref(), Some(path.as_path()));
+        assert_eq!(settings.thresholds_for(Language::Python).len(), 6);
+        assert!(settings.ignore.is_match("a/migrations/x.py"));
+        assert!(settings.ignore.is_match("tests/x.py"));
+        assert!(settings.warnings.is_empty());
     }
 
     #[test]
@@ -853,27 +1025,27 @@ mod tests {
                 (
                     ".antipasta.toml",
                     format!("# limits\n[defaults]\nmax_cyclomatic_complexity = {toml}\n"),
-                    ":3: max_cyclomatic_complexity: ",
+                    ":3:29: max_cyclomatic_complexity: ",
                 ),
                 (
                     ".antipasta.toml",
                     format!("[[languages]]\nname = \"python\"\n\n[[languages.metrics]]\ntype = \"cyclomatic_complexity\"\nthreshold = {toml}\n"),
-                    ":4: ",
+                    ":4:1: ",
                 ),
                 (
                     ".antipasta.yaml",
                     format!("defaults:\n  max_cognitive_complexity: 15\n  max_cyclomatic_complexity: {yaml}\n"),
-                    ":2: defaults: max_cyclomatic_complexity: ",
+                    ":2:3: defaults: max_cyclomatic_complexity: ",
                 ),
                 (
                     ".antipasta.yaml",
                     format!("languages:\n  - name: python\n    metrics:\n      - type: cyclomatic_complexity\n        threshold: {yaml}\n"),
-                    ":4: languages[0].metrics: ",
+                    ":4:7: languages[0].metrics: ",
                 ),
                 (
                     "pyproject.toml",
                     format!("[tool.antipasta.defaults]\nmax_cyclomatic_complexity = {toml}\n"),
-                    ": [tool.antipasta]: max_cyclomatic_complexity: ",
+                    ":2:29: max_cyclomatic_complexity: ",
                 ),
             ];
             for (name, text, location) in sources {

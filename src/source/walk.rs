@@ -1,6 +1,8 @@
 //! Walks directories the way git lists files: `.gitignore`, `.git/info/exclude`
 //! and the global excludes file are honoured, plus the config's ignore
-//! patterns. Paths named on the command line are always analysed.
+//! patterns. Paths named on the command line are analysed whatever the
+//! ignore patterns say, unless `--force-exclude` is given (as with ruff,
+//! for pre-commit runs that name every staged file).
 
 use std::path::{Path, PathBuf};
 
@@ -65,6 +67,10 @@ pub fn collect(
         // symbolic link is followed here, once; the reader then opens its
         // target without following links, and refuses anything but a
         // regular file (a named FIFO or device included).
+        let display = display_path(&absolute, base);
+        if settings.force_exclude && settings.ignore.is_match(&display) {
+            continue;
+        }
         let language = Language::from_path(&absolute).or_else(|| {
             (metadata.is_file() && shebang::may_be_script(&absolute))
                 .then(|| shebang::language_of_file(&absolute))
@@ -78,7 +84,7 @@ pub fn collect(
                 absolute.clone()
             };
             listing.files.push(SourceFile {
-                display: display_path(&absolute, base),
+                display,
                 origin: Origin::Path(origin),
                 language,
                 blob: None,
