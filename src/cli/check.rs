@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::options::{pathspecs, AnalysisOptions};
+use super::options::AnalysisOptions;
 use super::Outcome;
 use crate::config::Settings;
 use crate::gate::evaluate;
@@ -17,8 +17,8 @@ use crate::source::{Origin, Reader, SourceFile};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Files or directories to analyse.
-    #[arg(default_value = ".")]
+    /// Files or directories to analyse (default: the current directory;
+    /// with --staged, git pathspecs, default: the whole repository).
     pub paths: Vec<PathBuf>,
     /// Analyse the staged content of added and modified files (read from
     /// the git index, never the worktree), limited to PATHS.
@@ -48,8 +48,13 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
         )
     } else {
         let base = repository_root(&cwd).unwrap_or_else(|| cwd.clone());
-        let mut listing =
-            collect(&args.paths, &cwd, &base, &settings).map_err(|e| e.to_string())?;
+        let here = [PathBuf::from(".")];
+        let paths = if args.paths.is_empty() {
+            &here[..]
+        } else {
+            &args.paths
+        };
+        let mut listing = collect(paths, &cwd, &base, &settings).map_err(|e| e.to_string())?;
         // Index ids only pay off as cache keys.
         if let (Some(_), Ok(git)) = (&cache, &git) {
             attach_clean_blob_ids(&mut listing.files, git, &base);
@@ -108,19 +113,19 @@ fn staged_files(
     if git.workdir().is_none() {
         return Err("--staged needs a repository with a worktree".to_owned());
     }
-    let pathspecs = pathspecs(&args.paths, cwd, git);
-    let staged = git.staged(&pathspecs).map_err(|e| e.to_string())?;
-    for (path, spec) in args.paths.iter().zip(&pathspecs) {
-        // `display_path` leaves a path outside the worktree absolute.
-        if Path::new(spec).is_absolute() {
-            return Err(format!("{}: outside the repository", path.display()));
-        }
-        if staged.unmatched.contains(spec) && !cwd.join(path).exists() {
-            return Err(format!(
-                "{}: No such file or directory (and not in the index)",
-                path.display()
-            ));
-        }
+    let args: Vec<&std::ffi::OsStr> = args.paths.iter().map(|path| path.as_os_str()).collect();
+    let mut pathspecs = git.pathspecs(&args, cwd).map_err(|e| e.to_string())?;
+    let staged = git.staged(&mut pathspecs).map_err(|e| e.to_string())?;
+    // A name git knows nothing of, and that is not on disk either, is a
+    // mistake (a typo, a glob that matches nothing), never a silent pass.
+    if let Some(spec) = staged
+        .unmatched
+        .iter()
+        .find(|spec| !cwd.join(spec.as_str()).exists())
+    {
+        return Err(format!(
+            "{spec}: No such file or directory (and not in the index)"
+        ));
     }
     if !staged.unmerged.is_empty() {
         for path in &staged.unmerged {

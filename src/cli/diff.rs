@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::options::{pathspecs, AnalysisOptions};
+use super::options::AnalysisOptions;
 use super::Outcome;
 use crate::cache::Cache;
 use crate::config::Settings;
@@ -17,7 +17,7 @@ use crate::diff::{compare, FileStatus};
 use crate::gate::evaluate;
 use crate::model::{Baseline, FileResult};
 use crate::report::{render, Report, Summary};
-use crate::source::git::{matches_pathspec, GitSource};
+use crate::source::git::GitSource;
 use crate::source::snapshot::Snapshot;
 use crate::source::{Origin, Reader, SourceFile};
 
@@ -49,12 +49,29 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
     let settings = options.settings(&cwd)?;
     let git = GitSource::discover(&cwd).map_err(|e| format!("diff needs a git repository: {e}"))?;
     let (base, target) = snapshots(args, &git)?;
-    let pathspecs = pathspecs(&args.paths, &cwd, &git);
-    let list = |snapshot: Snapshot| -> Result<Vec<SourceFile>, String> {
-        let mut files = snapshot.files(&git, &settings)?;
-        files.retain(|file| matches_pathspec(&file.display, &pathspecs));
-        Ok(files)
+    let paths: Vec<&std::ffi::OsStr> = args.paths.iter().map(|path| path.as_os_str()).collect();
+    let mut pathspecs = git.pathspecs(&paths, &cwd).map_err(|e| e.to_string())?;
+    let (base_files, target_files) = (base.files(&git, &settings)?, target.files(&git, &settings)?);
+    if !pathspecs.is_empty() {
+        // As `check --staged`: a pathspec that names nothing git knows is
+        // a mistake (a typo, a glob matching nothing), never a silent pass.
+        let index_paths = git.index_paths().map_err(|e| e.to_string())?;
+        let known = base_files
+            .iter()
+            .chain(&target_files)
+            .map(|file| file.display.as_bytes())
+            .chain(index_paths.iter().map(Vec::as_slice));
+        if let Some(spec) = pathspecs.unmatched(known).first() {
+            return Err(format!(
+                "pathspec '{spec}' did not match any file known to git"
+            ));
+        }
+    }
+    let mut list = |mut files: Vec<SourceFile>| -> Vec<SourceFile> {
+        files.retain(|file| pathspecs.matches(file.display.as_bytes()));
+        files
     };
+    let (base_files, target_files) = (list(base_files), list(target_files));
     let reader = Reader::git(&git, settings.max_file_size);
     // Rename detection, baselines and unit pairing all need file texts:
     // each is read once.
@@ -70,7 +87,7 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
         texts.borrow_mut().insert(file.origin.clone(), read.clone());
         read
     };
-    let pairs = pair_files(list(base)?, list(target)?, &text);
+    let pairs = pair_files(base_files, target_files, &text);
 
     let cache = options.open_cache(&settings, Some(&git), err);
     let analysed = analyse_pairs(
@@ -223,8 +240,77 @@ fn snapshots(args: &DiffArgs, git: &GitSource) -> Result<(Snapshot, Snapshot), S
             let (one, two) = range.split_once("..").unwrap_or_default();
             Ok((commit(&or_head(one))?, commit(&or_head(two))?))
         }
+        [rev] if parent_form(rev).is_some() => {
+            let (spec, form) = parent_form(rev).unwrap_or((rev, ParentForm::ExcludeParents));
+            let id = git.resolve_commit(spec).map_err(|e| e.to_string())?;
+            let parents = git.parents(id).map_err(|e| e.to_string())?;
+            let parent = |n: usize| {
+                parents
+                    .get(n - 1)
+                    .map(|id| Snapshot::Commit(*id))
+                    .ok_or_else(|| format!("unknown revision '{rev}': {spec} has no parent {n}"))
+            };
+            match form {
+                // A root commit against nothing, as `git show` does.
+                ParentForm::ExcludeParents if parents.is_empty() => {
+                    Ok((Snapshot::Empty, Snapshot::Commit(id)))
+                }
+                ParentForm::ExcludeParents => Ok((parent(1)?, Snapshot::Commit(id))),
+                ParentForm::Parent(n) => Ok((parent(n)?, Snapshot::Commit(id))),
+                // `git diff REV^@`: the parents alone name what to compare.
+                ParentForm::Parents => match parents.as_slice() {
+                    [] => Err(format!("unknown revision '{rev}': {spec} has no parent")),
+                    [only] => Ok((Snapshot::Commit(*only), target_side)),
+                    [first, second, ..] => {
+                        Ok((Snapshot::Commit(*first), Snapshot::Commit(*second)))
+                    }
+                },
+            }
+        }
         [rev] => Ok((commit(rev)?, target_side)),
         [one, two] if !args.staged => Ok((commit(one)?, commit(two)?)),
         _ => Err("--staged compares one revision with the index; give at most one".to_owned()),
+    }
+}
+
+/// The parent shorthands of git's revision syntax.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ParentForm {
+    /// `REV^!`: REV against its first parent.
+    ExcludeParents,
+    /// `REV^@`: REV's parents.
+    Parents,
+    /// `REV^-N` (`REV^-` is N = 1): REV against its N-th parent.
+    Parent(usize),
+}
+
+/// The revision and the form of `REV^!`, `REV^@`, `REV^-` and `REV^-N`.
+fn parent_form(spec: &str) -> Option<(&str, ParentForm)> {
+    if let Some(rev) = spec.strip_suffix("^!") {
+        return Some((rev, ParentForm::ExcludeParents));
+    }
+    if let Some(rev) = spec.strip_suffix("^@") {
+        return Some((rev, ParentForm::Parents));
+    }
+    let (rev, n) = spec.rsplit_once("^-")?;
+    let n = if n.is_empty() { 1 } else { n.parse().ok()? };
+    (n > 0).then_some((rev, ParentForm::Parent(n)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parent_shorthands() {
+        assert_eq!(
+            parent_form("HEAD^!"),
+            Some(("HEAD", ParentForm::ExcludeParents))
+        );
+        assert_eq!(parent_form("main^@"), Some(("main", ParentForm::Parents)));
+        assert_eq!(parent_form("HEAD^-"), Some(("HEAD", ParentForm::Parent(1))));
+        assert_eq!(parent_form("v1^-2"), Some(("v1", ParentForm::Parent(2))));
+        assert_eq!(parent_form("HEAD~2"), None);
+        assert_eq!(parent_form("a^-x"), None);
     }
 }

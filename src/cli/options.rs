@@ -13,7 +13,6 @@ use crate::engine::{analyze_files, Run};
 use crate::model::Baseline;
 use crate::report::{Format, Summary};
 use crate::source::git::GitSource;
-use crate::source::walk::display_path;
 use crate::source::{Reader, SourceFile};
 
 #[derive(Debug, Args)]
@@ -147,33 +146,4 @@ impl AnalysisOptions {
             );
         }
     }
-}
-
-/// PATHS named relative to `cwd` as repository-relative pathspecs (empty
-/// for a repository without a worktree).
-pub fn pathspecs(paths: &[PathBuf], cwd: &Path, git: &GitSource) -> Vec<String> {
-    let Some(root) = git.workdir() else {
-        return Vec::new();
-    };
-    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    let cwd = cwd.canonicalize().unwrap_or_else(|_| cwd.to_path_buf());
-    paths
-        .iter()
-        .map(|path| display_path(&normalize(&cwd.join(path)), &root))
-        .collect()
-}
-
-/// Removes `.` and `..` components without touching the filesystem.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }

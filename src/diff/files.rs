@@ -175,7 +175,7 @@ mod tests {
     fn read(file: &SourceFile) -> Option<String> {
         match &file.origin {
             Origin::Path(content) => Some(content.display().to_string()),
-            Origin::Blob(_) => None,
+            Origin::Blob(_) | Origin::Converted { .. } => None,
         }
     }
 

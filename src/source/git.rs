@@ -2,11 +2,13 @@
 //! the index, trees and blobs; never writes to the worktree, the index or refs.
 
 use std::collections::HashMap;
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 use gix::bstr::ByteSlice;
 use gix::ObjectId;
 
+use super::pathspec::Pathspecs;
 use crate::model::Language;
 
 /// What went wrong talking to git, with the path or object involved.
@@ -28,6 +30,10 @@ pub enum GitError {
     Head { message: String },
     #[error("cannot read git object {id}: {message}")]
     Object { id: ObjectId, message: String },
+    #[error("{message}")]
+    Pathspec { message: String },
+    #[error("git's clean conversion failed: {message}")]
+    Filter { message: String },
     #[error("cannot read core.hooksPath: {message}")]
     HooksPath { message: String },
     #[error("unknown revision '{spec}'{hint}")]
@@ -75,6 +81,9 @@ pub struct WorktreeFile {
     pub language: Language,
     /// The index blob id, when the file is known to be unchanged since staging.
     pub clean_blob: Option<ObjectId>,
+    /// Whether the worktree version is the index's without looking at the
+    /// disk (skip-worktree, assume-unchanged, sparse directories).
+    pub index_only: bool,
 }
 
 /// The staged side of a commit in preparation.
@@ -144,24 +153,47 @@ impl GitSource {
         self.workdir.as_deref()
     }
 
+    /// Parses command-line pathspecs as git does from `cwd` (see
+    /// [`Pathspecs`]); without a worktree, nothing is selected by name.
+    pub fn pathspecs(&self, args: &[&OsStr], cwd: &Path) -> Result<Pathspecs, GitError> {
+        let repo = self.repo.to_thread_local();
+        let defaults = repo
+            .pathspec_defaults_inherit_ignore_case(false)
+            .map_err(|e| GitError::Pathspec {
+                message: e.to_string(),
+            })?;
+        let root = self.workdir.as_deref().unwrap_or(&self.common_dir);
+        let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        let cwd = cwd.canonicalize().unwrap_or_else(|_| cwd.to_path_buf());
+        Pathspecs::parse(args, &cwd, &root, defaults).map_err(|e| GitError::Pathspec {
+            message: e.to_string(),
+        })
+    }
+
     /// Staged files whose content differs from HEAD (all of them on an unborn
-    /// HEAD), limited to `pathspecs` (repository-relative paths or directory
-    /// prefixes) when any are given. A file a pathspec names exactly is
-    /// listed as staged even when it equals HEAD (`pre-commit run
+    /// HEAD), limited to `pathspecs`. A file a plain pathspec names exactly
+    /// is listed as staged even when it equals HEAD (`pre-commit run
     /// --all-files` names every file). Deletions, intent-to-add entries,
-    /// symlinks and submodules are skipped.
-    pub fn staged(&self, pathspecs: &[String]) -> Result<Staged, GitError> {
+    /// symlinks and submodules are skipped. The pathspecs that name no
+    /// index entry are listed in [`Staged::unmatched`].
+    pub fn staged(&self, pathspecs: &mut Pathspecs) -> Result<Staged, GitError> {
         let repo = self.repo.to_thread_local();
         let index = open_index(&repo)?;
         let head = HeadComparison::new(&repo, index.tree())?;
-        let mut staged = index_listing(&index);
-        staged.unmatched = unmatched_pathspecs(&index, pathspecs);
+        let mut staged = index_listing(&repo, &index)?;
+        staged.unmatched = pathspecs.unmatched(
+            index
+                .entries()
+                .iter()
+                .map(|entry| entry.path(&index).as_bytes())
+                .chain(staged.files.iter().map(|file| file.path.as_bytes())),
+        );
         staged
             .unmerged
-            .retain(|path| matches_pathspec(path, pathspecs));
+            .retain(|path| pathspecs.matches(path.as_bytes()));
         staged.files.retain(|file| {
-            pathspecs.contains(&file.path)
-                || (matches_pathspec(&file.path, pathspecs) && head.differs(&file.path, file.blob))
+            pathspecs.names_exactly(file.path.as_bytes())
+                || (pathspecs.matches(file.path.as_bytes()) && head.differs(&file.path, file.blob))
         });
         Ok(staged)
     }
@@ -244,7 +276,19 @@ impl GitSource {
     /// Every analysable file staged in the index (unmerged paths apart).
     pub fn index_files(&self) -> Result<Staged, GitError> {
         let repo = self.repo.to_thread_local();
-        Ok(index_listing(&*open_index(&repo)?))
+        let index = open_index(&repo)?;
+        index_listing(&repo, &index)
+    }
+
+    /// The path of every index entry (of any kind), as stored.
+    pub fn index_paths(&self) -> Result<Vec<Vec<u8>>, GitError> {
+        let repo = self.repo.to_thread_local();
+        let index = open_index(&repo)?;
+        Ok(index
+            .entries()
+            .iter()
+            .map(|entry| entry.path(&index).to_vec())
+            .collect())
     }
 
     /// Blob ids of tracked files whose worktree stat data still matches
@@ -255,6 +299,8 @@ impl GitSource {
         Ok(self
             .tracked_worktree_files()?
             .into_iter()
+            // The index's version of a skip-worktree file is not the disk's.
+            .filter(|file| !file.index_only)
             .filter_map(|file| Some((file.path, file.clean_blob?)))
             .collect())
     }
@@ -263,8 +309,12 @@ impl GitSource {
     /// diff` compares): every index entry of a regular file that still
     /// exists as one (or cannot be examined), with its index blob id when
     /// the stat data says the file is unchanged. Intent-to-add entries are
-    /// included; an unmerged path is listed once.
+    /// included; an unmerged path is listed once. As with git, entries
+    /// marked skip-worktree (outside a sparse checkout, and every file of a
+    /// sparse index's directory entry) or assume-unchanged are not looked
+    /// at on disk: their worktree version is the index's.
     pub fn tracked_worktree_files(&self) -> Result<Vec<WorktreeFile>, GitError> {
+        use gix::index::entry::Flags;
         let Some(workdir) = &self.workdir else {
             return Ok(Vec::new());
         };
@@ -276,10 +326,26 @@ impl GitSource {
         let index_time = index.timestamp();
         let mut files: Vec<WorktreeFile> = Vec::new();
         for entry in index.entries() {
+            let raw_path = entry.path(&index);
+            let path = raw_path.to_str_lossy().into_owned();
+            if entry.mode.is_sparse() {
+                for (path, blob) in sparse_directory(&repo, entry, &path)? {
+                    let Some(language) = Language::from_path(Path::new(&path)) else {
+                        continue;
+                    };
+                    files.push(WorktreeFile {
+                        absolute: workdir.join(&path),
+                        path,
+                        language,
+                        clean_blob: Some(blob),
+                        index_only: true,
+                    });
+                }
+                continue;
+            }
             if !is_regular_file(entry) {
                 continue;
             }
-            let path = entry.path(&index).to_str_lossy().into_owned();
             // Only files antipasta analyses are worth a stat call.
             let Some(language) = Language::from_path(Path::new(&path)) else {
                 continue;
@@ -287,7 +353,24 @@ impl GitSource {
             if files.last().is_some_and(|last| last.path == path) {
                 continue;
             }
-            let absolute = workdir.join(&path);
+            // The exact bytes of the name, which need not be UTF-8.
+            let absolute = gix::path::from_bstr(raw_path)
+                .map_or_else(|_| workdir.join(&path), |exact| workdir.join(exact));
+            let unconflicted = entry.stage() == gix::index::entry::Stage::Unconflicted;
+            if unconflicted
+                && entry
+                    .flags
+                    .intersects(Flags::SKIP_WORKTREE | Flags::ASSUME_VALID)
+            {
+                files.push(WorktreeFile {
+                    path,
+                    absolute,
+                    language,
+                    clean_blob: Some(entry.id),
+                    index_only: true,
+                });
+                continue;
+            }
             let metadata = match gix::index::fs::Metadata::from_path_no_follow(&absolute) {
                 Ok(metadata) if !metadata.is_file() => continue,
                 Ok(metadata) => Some(metadata),
@@ -298,10 +381,8 @@ impl GitSource {
                 Err(_) => None,
             };
             let clean = metadata.is_some_and(|metadata| {
-                entry.stage() == gix::index::entry::Stage::Unconflicted
-                    && !entry
-                        .flags
-                        .contains(gix::index::entry::Flags::INTENT_TO_ADD)
+                unconflicted
+                    && !entry.flags.contains(Flags::INTENT_TO_ADD)
                     && gix::index::entry::Stat::from_fs(&metadata).is_ok_and(|stat| {
                         entry.stat.matches(&stat, options)
                             && !entry.stat.is_racy(index_time, options)
@@ -312,9 +393,60 @@ impl GitSource {
                 absolute,
                 language,
                 clean_blob: clean.then_some(entry.id),
+                index_only: false,
             });
         }
+        files.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(files)
+    }
+
+    /// The parents of a commit, in order.
+    pub fn parents(&self, commit: ObjectId) -> Result<Vec<ObjectId>, GitError> {
+        let repo = self.repo.to_thread_local();
+        let commit = repo.find_commit(commit).map_err(|e| GitError::Object {
+            id: commit,
+            message: e.to_string(),
+        })?;
+        Ok(commit.parent_ids().map(|id| id.detach()).collect())
+    }
+
+    /// Runs `work` with git's clean conversion for worktree files (the
+    /// `text`/`eol`/`core.autocrlf` line-ending conversion, `ident`,
+    /// `working-tree-encoding` and clean filters, from `.gitattributes` and
+    /// the config): `convert(bytes, path)` gives the content git would
+    /// store for the file at the repository-relative `path`, or `None`
+    /// when no conversion changes it.
+    pub fn with_clean_conversion<T>(
+        &self,
+        work: impl FnOnce(&mut dyn FnMut(&[u8], &str) -> Result<Option<Vec<u8>>, GitError>) -> T,
+    ) -> Result<T, GitError> {
+        let repo = self.repo.to_thread_local();
+        let filter_error = |e: &dyn std::fmt::Display| GitError::Filter {
+            message: e.to_string(),
+        };
+        let (mut pipeline, index) = repo.filter_pipeline(None).map_err(|e| filter_error(&e))?;
+        let mut convert = |bytes: &[u8], path: &str| -> Result<Option<Vec<u8>>, GitError> {
+            use gix::filter::plumbing::pipeline::convert::ToGitOutcome;
+            use std::io::Read;
+            let in_path = |e: &dyn std::fmt::Display| GitError::Filter {
+                message: format!("{path}: {e}"),
+            };
+            let outcome = pipeline
+                .convert_to_git(bytes, Path::new(path), &index)
+                .map_err(|e| in_path(&e))?;
+            Ok(match outcome {
+                ToGitOutcome::Unchanged(_) => None,
+                ToGitOutcome::Buffer(converted) => Some(converted.to_vec()),
+                ToGitOutcome::Process(mut stream) => {
+                    let mut converted = Vec::new();
+                    stream
+                        .read_to_end(&mut converted)
+                        .map_err(|e| in_path(&e))?;
+                    Some(converted)
+                }
+            })
+        };
+        Ok(work(&mut convert))
     }
 
     /// A blob's size from its object header, without inflating the blob.
@@ -419,8 +551,9 @@ fn deepest_cause(err: &(dyn std::error::Error + 'static)) -> String {
 }
 
 /// The analysable regular files of an index (intent-to-add entries apart),
-/// sorted, and its unmerged paths.
-fn index_listing(index: &gix::index::File) -> Staged {
+/// sorted, and its unmerged paths. The directory entries of a sparse index
+/// stand for every file of their tree, listed from it.
+fn index_listing(repo: &gix::Repository, index: &gix::index::File) -> Result<Staged, GitError> {
     let mut staged = Staged::default();
     for entry in index.entries() {
         let path = entry.path(index).to_str_lossy().into_owned();
@@ -428,6 +561,12 @@ fn index_listing(index: &gix::index::File) -> Staged {
             if staged.unmerged.last() != Some(&path) {
                 staged.unmerged.push(path);
             }
+            continue;
+        }
+        if entry.mode.is_sparse() {
+            staged
+                .files
+                .extend(analysable(sparse_directory(repo, entry, &path)?));
             continue;
         }
         if !is_regular_file(entry)
@@ -446,28 +585,25 @@ fn index_listing(index: &gix::index::File) -> Staged {
         }
     }
     staged.files.sort();
-    staged
+    Ok(staged)
 }
 
-/// The pathspecs no entry of `index` lies at or under: one pass over the
-/// entries and their parent directories, then one lookup per pathspec.
-fn unmatched_pathspecs(index: &gix::index::File, pathspecs: &[String]) -> Vec<String> {
-    let mut known: std::collections::HashSet<&[u8]> = std::collections::HashSet::new();
-    for entry in index.entries() {
-        let path: &[u8] = entry.path(index).as_ref();
-        known.insert(path);
-        for (at, _) in path.iter().enumerate().filter(|(_, byte)| **byte == b'/') {
-            known.insert(&path[..at]);
-        }
-    }
-    pathspecs
-        .iter()
-        .filter(|spec| {
-            let spec = spec.trim_end_matches('/');
-            !(spec.is_empty() || spec == "." || known.contains(spec.as_bytes()))
-        })
-        .cloned()
-        .collect()
+/// The files under a sparse directory entry (`040000 dir/` in a sparse
+/// index, whose id names the directory's tree), with their full paths.
+fn sparse_directory(
+    repo: &gix::Repository,
+    entry: &gix::index::Entry,
+    path: &str,
+) -> Result<Vec<(String, ObjectId)>, GitError> {
+    let dir = path.trim_end_matches('/');
+    let blobs = tree_blobs(repo, entry.id).map_err(|e| GitError::Object {
+        id: entry.id,
+        message: e.to_string(),
+    })?;
+    Ok(blobs
+        .into_iter()
+        .map(|(file, blob)| (format!("{dir}/{file}"), blob))
+        .collect())
 }
 
 /// What HEAD holds, for telling staged changes from unchanged files. As git
@@ -587,33 +723,4 @@ fn analysable(blobs: Vec<(String, ObjectId)>) -> Vec<GitFile> {
         .collect();
     files.sort();
     files
-}
-
-/// Whether `path` is one of `pathspecs` or lies under one (all when empty).
-pub fn matches_pathspec(path: &str, pathspecs: &[String]) -> bool {
-    pathspecs.is_empty()
-        || pathspecs.iter().any(|spec| {
-            let spec = spec.trim_end_matches('/');
-            spec.is_empty()
-                || spec == "."
-                || path == spec
-                || path
-                    .strip_prefix(spec)
-                    .is_some_and(|rest| rest.starts_with('/'))
-        })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pathspecs_match_files_and_directories() {
-        let specs = vec!["src".to_owned(), "setup.py".to_owned()];
-        assert!(matches_pathspec("src/a.py", &specs));
-        assert!(matches_pathspec("setup.py", &specs));
-        assert!(!matches_pathspec("srcx/a.py", &specs));
-        assert!(matches_pathspec("anything.py", &[]));
-        assert!(matches_pathspec("a/b.py", &[".".to_owned()]));
-    }
 }

@@ -59,8 +59,11 @@ fn blobs(files: Vec<GitFile>) -> Vec<SourceFile> {
 }
 
 /// Tracked files as they are on disk; files changed since staging are
-/// read once to hash them (one that cannot be read keeps no id: reading it
-/// again for the analysis reports why, for that file).
+/// read once and hashed as git would store them, after its clean
+/// conversion (line endings, clean filters), so a file is modified exactly
+/// when `git diff` says so. A file whose conversion changes its bytes is
+/// read converted for the analysis too. One that cannot be read keeps no
+/// id: reading it again for the analysis reports why, for that file.
 fn worktree_files(git: &GitSource, max_file_size: u64) -> Result<Vec<SourceFile>, String> {
     if git.workdir().is_none() {
         return Err("a bare repository has no worktree: name two revisions, \
@@ -68,19 +71,45 @@ fn worktree_files(git: &GitSource, max_file_size: u64) -> Result<Vec<SourceFile>
             .to_owned());
     }
     let files = git.tracked_worktree_files().map_err(|e| e.to_string())?;
-    Ok(files
-        .into_iter()
-        .map(|file| {
-            let blob = file.clean_blob.or_else(|| {
-                let bytes = read_regular_file(&file.absolute, max_file_size).ok()?;
-                blob_id(&bytes).parse().ok()
-            });
-            SourceFile {
-                display: file.path,
-                origin: Origin::Path(file.absolute),
-                language: file.language,
-                blob,
-            }
-        })
-        .collect())
+    git.with_clean_conversion(|convert| {
+        files
+            .into_iter()
+            .map(|file| {
+                let language = file.language;
+                if let (true, Some(id)) = (file.index_only, file.clean_blob) {
+                    return Ok(SourceFile {
+                        display: file.path,
+                        origin: Origin::Blob(id),
+                        language,
+                        blob: Some(id),
+                    });
+                }
+                let mut origin = Origin::Path(file.absolute.clone());
+                let blob = match file.clean_blob {
+                    Some(id) => Some(id),
+                    None => match read_regular_file(&file.absolute, max_file_size) {
+                        Err(_) => None,
+                        Ok(bytes) => {
+                            let converted =
+                                convert(&bytes, &file.path).map_err(|e| e.to_string())?;
+                            if converted.is_some() {
+                                origin = Origin::Converted {
+                                    path: file.absolute,
+                                    relative: file.path.clone(),
+                                };
+                            }
+                            blob_id(converted.as_deref().unwrap_or(&bytes)).parse().ok()
+                        }
+                    },
+                };
+                Ok(SourceFile {
+                    display: file.path,
+                    origin,
+                    language,
+                    blob,
+                })
+            })
+            .collect()
+    })
+    .map_err(|e| e.to_string())?
 }
