@@ -87,7 +87,21 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
         texts.borrow_mut().insert(file.origin.clone(), read.clone());
         read
     };
-    let pairs = pair_files(base_files, target_files, &text);
+    let mut pairs = pair_files(base_files, target_files, &text);
+    // `MERGE^!` is git's combined diff: only files that differ from every parent.
+    for parent in other_merge_parents(args, &git)? {
+        let blobs: HashMap<String, _> = parent
+            .files(&git, &settings)?
+            .into_iter()
+            .map(|file| (file.display, file.blob))
+            .collect();
+        pairs.retain(|pair| {
+            let side = pair.new.as_ref().or(pair.old.as_ref());
+            side.is_none_or(|file| {
+                blobs.get(&file.display) != Some(&pair.new.as_ref().and_then(|new| new.blob))
+            })
+        });
+    }
 
     let cache = options.open_cache(&settings, Some(&git), err);
     let analysed = analyse_pairs(
@@ -271,6 +285,20 @@ fn snapshots(args: &DiffArgs, git: &GitSource) -> Result<(Snapshot, Snapshot), S
         [one, two] if !args.staged => Ok((commit(one)?, commit(two)?)),
         _ => Err("--staged compares one revision with the index; give at most one".to_owned()),
     }
+}
+
+/// For `MERGE^!`, the parents of the merge after its first (the first is
+/// the base of the comparison); nothing for any other revision form.
+fn other_merge_parents(args: &DiffArgs, git: &GitSource) -> Result<Vec<Snapshot>, String> {
+    let [rev] = args.revisions.as_slice() else {
+        return Ok(Vec::new());
+    };
+    let Some((spec, ParentForm::ExcludeParents)) = parent_form(rev) else {
+        return Ok(Vec::new());
+    };
+    let id = git.resolve_commit(spec).map_err(|e| e.to_string())?;
+    let parents = git.parents(id).map_err(|e| e.to_string())?;
+    Ok(parents.into_iter().skip(1).map(Snapshot::Commit).collect())
 }
 
 /// The parent shorthands of git's revision syntax.

@@ -1,0 +1,562 @@
+//! antipasta judges exactly what git sees: each test builds a real
+//! repository with the git CLI and compares antipasta's changed files,
+//! statuses and blob ids with git's own answers (`git diff --name-status`,
+//! `git ls-files -s`, `git hash-object --path`), then checks the verdict.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use antipasta::model::Language;
+use antipasta::source::git::GitSource;
+use antipasta::source::snapshot::Snapshot;
+use serde_json::Value;
+
+mod common;
+use common::git;
+
+const SIMPLE: &str = "def simple(a):\n    return a\n";
+/// Cyclomatic complexity 5.
+const LEGACY: &str = "def legacy(x):\n    if x: return 1\n    if x: return 2\n    if x: return 3\n    if x: return 4\n    return 0\n";
+/// `simple` made complex (cyclomatic complexity 5): a worsened function.
+const WORSE: &str = "def simple(x):\n    if x: return 1\n    if x: return 2\n    if x: return 3\n    if x: return 4\n    return 0\n";
+
+fn repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    dir
+}
+
+fn write(dir: &Path, path: &str, content: &str) {
+    write_bytes(dir, path, content.as_bytes());
+}
+
+fn write_bytes(dir: &Path, path: &str, content: &[u8]) {
+    let path = dir.join(path);
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::fs::write(path, content).expect("write");
+}
+
+fn commit(dir: &Path, message: &str) {
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-q", "-m", message]);
+}
+
+/// git's standard output; panics when git fails.
+fn git_stdout(dir: &Path, args: &[&str]) -> String {
+    let output = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .output()
+        .expect("git runs");
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Runs antipasta in `dir` with `--format json`, CC threshold 3, no cache.
+fn antipasta(dir: &Path, args: &[&str]) -> Output {
+    let (command, rest) = args.split_first().expect("a subcommand");
+    Command::new(env!("CARGO_BIN_EXE_antipasta"))
+        .arg(command)
+        .args(["-t", "cyc=3", "--format", "json"])
+        .args(rest)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("ANTIPASTA_NO_CACHE", "1")
+        .output()
+        .expect("antipasta runs")
+}
+
+fn json(output: &Output) -> Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "JSON output ({e}): {}\n{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
+
+/// A changed file as `git diff --name-status` names it: (path, status
+/// letter, old path of a rename).
+type Change = (String, char, Option<String>);
+
+fn analysable(path: &str) -> bool {
+    Language::from_path(Path::new(path)).is_some()
+}
+
+/// git's changed analysable files for `git diff --name-status ARGS`.
+fn git_changes(dir: &Path, args: &[&str]) -> Vec<Change> {
+    let mut full = vec!["-c", "core.quotePath=false", "diff", "--name-status"];
+    full.extend(args);
+    let mut changes: Vec<Change> = git_stdout(dir, &full)
+        .lines()
+        .filter_map(|line| {
+            let fields: Vec<&str> = line.split('\t').collect();
+            let status = fields[0].chars().next()?;
+            let (path, old) = match fields.as_slice() {
+                [_, old, new] => (new.to_string(), Some(old.to_string())),
+                [_, path] => (path.to_string(), None),
+                _ => return None,
+            };
+            analysable(&path).then_some((path, status, old))
+        })
+        .collect();
+    changes.sort();
+    changes
+}
+
+/// antipasta's changed files from a `diff` JSON report, as git letters.
+fn antipasta_changes(doc: &Value) -> Vec<Change> {
+    let mut changes: Vec<Change> = doc["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .map(|file| {
+            let status = match file["status"].as_str().expect("status") {
+                "added" => 'A',
+                "deleted" => 'D',
+                "renamed" => 'R',
+                _ => 'M',
+            };
+            (
+                file["path"].as_str().expect("path").to_owned(),
+                status,
+                file["old_path"].as_str().map(str::to_owned),
+            )
+        })
+        .collect();
+    changes.sort();
+    changes
+}
+
+/// The paths a `check` JSON report judged.
+fn judged(doc: &Value) -> Vec<String> {
+    let mut paths: Vec<String> = doc["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .map(|file| file["path"].as_str().expect("path").to_owned())
+        .collect();
+    paths.sort();
+    paths
+}
+
+/// git's staged analysable files (`git diff --cached --name-only ARGS`).
+fn git_staged(dir: &Path, args: &[&str]) -> Vec<String> {
+    let mut full = vec!["diff", "--cached", "--name-only", "--diff-filter=AMCR"];
+    full.extend(args);
+    let mut paths: Vec<String> = git_stdout(dir, &full)
+        .lines()
+        .filter(|path| analysable(path))
+        .map(str::to_owned)
+        .collect();
+    paths.sort();
+    paths
+}
+
+/// (change, function) of every violation.
+fn violations(doc: &Value) -> Vec<(String, String)> {
+    doc["violations"]
+        .as_array()
+        .expect("violations")
+        .iter()
+        .map(|v| {
+            (
+                v["change"].as_str().unwrap_or("").to_owned(),
+                v["function"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// (path, blob id) of a snapshot's files, as antipasta lists them.
+fn snapshot_blobs(dir: &Path, snapshot: Snapshot) -> Vec<(String, String)> {
+    let git = GitSource::discover(dir).expect("repository");
+    let settings = antipasta::config::settings_for(None, dir).expect("settings");
+    let mut blobs: Vec<(String, String)> = snapshot
+        .files(&git, &settings)
+        .expect("listing")
+        .into_iter()
+        .map(|file| {
+            let blob = file.blob.map(|id| id.to_string()).unwrap_or_default();
+            (file.display, blob)
+        })
+        .collect();
+    blobs.sort();
+    blobs
+}
+
+/// (path, blob id) of the analysable index entries, as `git ls-files -s`.
+fn git_index_blobs(dir: &Path) -> Vec<(String, String)> {
+    let mut blobs: Vec<(String, String)> = git_stdout(dir, &["ls-files", "-s"])
+        .lines()
+        .filter_map(|line| {
+            let (meta, path) = line.split_once('\t')?;
+            let blob = meta.split(' ').nth(1)?;
+            analysable(path).then(|| (path.to_owned(), blob.to_owned()))
+        })
+        .collect();
+    blobs.sort();
+    blobs
+}
+
+/// (path, id) of what git would store for each worktree file listed.
+fn git_hashed(dir: &Path, paths: &[String]) -> Vec<(String, String)> {
+    paths
+        .iter()
+        .map(|path| {
+            let id = git_stdout(dir, &["hash-object", "--path", path, "--", path]);
+            (path.clone(), id.trim().to_owned())
+        })
+        .collect()
+}
+
+/// A repository of five files committed, then each of them edited to be
+/// complex and committed again.
+fn pathspec_repo() -> tempfile::TempDir {
+    let dir = repo();
+    let files = ["a.py", "pkg/b.py", "pkg/sub/c.py", "web/d.js", "a[1].py"];
+    for file in files {
+        write(dir.path(), file, SIMPLE);
+    }
+    commit(dir.path(), "base");
+    for file in files {
+        write(dir.path(), file, LEGACY);
+    }
+    commit(dir.path(), "complex");
+    dir
+}
+
+#[test]
+fn pathspecs_select_what_git_selects() {
+    let dir = pathspec_repo();
+    let specs: &[&[&str]] = &[
+        &["*.py"],
+        &[":(glob)**/b.py"],
+        &[":(glob)*.py"],
+        &[":!pkg"],
+        &[":(exclude)pkg/sub", "pkg"],
+        &[":(icase)PKG/B.PY"],
+        &[":(literal)a[1].py"],
+        &["a[1].py"],
+        &["pkg/"],
+        &["web", "a.py"],
+    ];
+    for spec in specs {
+        let mut git_args = vec!["HEAD~1", "HEAD", "--"];
+        git_args.extend(*spec);
+        let expected = git_changes(dir.path(), &git_args);
+        assert!(!expected.is_empty(), "{spec:?} selects something");
+        let mut args = vec!["diff", "HEAD~1", "HEAD", "--"];
+        args.extend(*spec);
+        let output = antipasta(dir.path(), &args);
+        assert_eq!(antipasta_changes(&json(&output)), expected, "{spec:?}");
+        // Every selected file got complex: the diff fails.
+        assert_eq!(output.status.code(), Some(1), "{spec:?}");
+    }
+}
+
+#[test]
+fn pathspecs_from_a_subdirectory_and_top_magic() {
+    let dir = pathspec_repo();
+    let pkg = dir.path().join("pkg");
+    for spec in [&["b.py"][..], &["."], &[":(top)web"], &[":/a.py", "sub"]] {
+        let mut git_args = vec!["HEAD~1", "HEAD", "--"];
+        git_args.extend(spec);
+        let expected = git_changes(&pkg, &git_args);
+        assert!(!expected.is_empty(), "{spec:?} selects something");
+        let mut args = vec!["diff", "HEAD~1", "HEAD", "--"];
+        args.extend(spec);
+        let doc = json(&antipasta(&pkg, &args));
+        assert_eq!(antipasta_changes(&doc), expected, "{spec:?}");
+    }
+}
+
+#[test]
+fn staged_pathspecs_select_what_git_selects() {
+    let dir = repo();
+    for file in ["a.py", "pkg/b.py", "web/d.js", "a[1].py"] {
+        write(dir.path(), file, SIMPLE);
+    }
+    commit(dir.path(), "base");
+    for file in ["a.py", "pkg/b.py", "web/d.js", "a[1].py"] {
+        write(dir.path(), file, LEGACY);
+    }
+    git(dir.path(), &["add", "-A"]);
+    for spec in [&["*.py"][..], &[":!pkg"], &[":(glob)**/*.js"], &["a[1].py"]] {
+        let mut git_args = vec!["--"];
+        git_args.extend(spec);
+        let expected = git_staged(dir.path(), &git_args);
+        let mut args = vec!["check", "--staged"];
+        args.extend(spec);
+        let output = antipasta(dir.path(), &args);
+        assert_eq!(judged(&json(&output)), expected, "{spec:?}");
+        assert_eq!(output.status.code(), Some(1), "{spec:?}");
+    }
+}
+
+#[test]
+fn a_pathspec_that_matches_nothing_is_an_error() {
+    let dir = pathspec_repo();
+    let output = antipasta(dir.path(), &["diff", "HEAD~1", "HEAD", "--", "*.rs"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "antipasta: error: pathspec '*.rs' did not match any file known to git\n"
+    );
+    let output = antipasta(dir.path(), &["check", "--staged", "*.rs"]);
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn parent_revision_forms_match_git() {
+    let dir = repo();
+    write(dir.path(), "a.py", SIMPLE);
+    commit(dir.path(), "base");
+    write(dir.path(), "a.py", LEGACY);
+    commit(dir.path(), "main edit");
+    git(dir.path(), &["checkout", "-q", "-b", "side", "HEAD~1"]);
+    write(dir.path(), "side.py", LEGACY);
+    commit(dir.path(), "side");
+    git(dir.path(), &["checkout", "-q", "main"]);
+    git(dir.path(), &["merge", "-q", "--no-edit", "side"]);
+    for spec in ["HEAD~1^!", "HEAD^-", "HEAD^-1", "HEAD^-2", "HEAD^@"] {
+        let expected = git_changes(dir.path(), &[spec]);
+        assert!(!expected.is_empty(), "{spec} changes something");
+        let output = antipasta(dir.path(), &["diff", spec]);
+        assert_eq!(antipasta_changes(&json(&output)), expected, "{spec}");
+        assert_eq!(output.status.code(), Some(1), "{spec}");
+    }
+    // A merge's `^!` is git's combined diff: nothing differs from both
+    // parents of this clean merge.
+    assert!(git_changes(dir.path(), &["HEAD^!"]).is_empty());
+    let output = antipasta(dir.path(), &["diff", "HEAD^!"]);
+    assert!(antipasta_changes(&json(&output)).is_empty());
+    assert_eq!(output.status.code(), Some(0));
+}
+
+/// A repository with `in/` and `out/`, sparse to `in/`, then `in/a.py`
+/// made complex in the worktree.
+fn sparse_repo(extra: &[&str]) -> tempfile::TempDir {
+    let dir = repo();
+    write(dir.path(), "in/a.py", SIMPLE);
+    write(dir.path(), "out/b.py", LEGACY);
+    write(dir.path(), "out/deep/c.py", LEGACY);
+    write(dir.path(), "top.py", SIMPLE);
+    commit(dir.path(), "base");
+    let mut args = vec!["sparse-checkout", "set", "--cone"];
+    args.extend(extra);
+    args.push("in");
+    git(dir.path(), &args);
+    assert!(!dir.path().join("out").exists());
+    write(dir.path(), "in/a.py", WORSE);
+    dir
+}
+
+#[test]
+fn sparse_checkout_files_outside_the_cone_are_not_deleted() {
+    for extra in [&[][..], &["--sparse-index"]] {
+        let dir = sparse_repo(extra);
+        let expected = git_changes(dir.path(), &["HEAD"]);
+        assert_eq!(expected, [("in/a.py".to_owned(), 'M', None)]);
+        let output = antipasta(dir.path(), &["diff"]);
+        let doc = json(&output);
+        assert_eq!(antipasta_changes(&doc), expected, "{extra:?}");
+        assert_eq!(output.status.code(), Some(1));
+        assert_eq!(
+            violations(&doc),
+            [("worsened".to_owned(), "simple".to_owned())]
+        );
+        // The index side: what `git ls-files -s` lists, blob for blob.
+        assert_eq!(
+            snapshot_blobs(dir.path(), Snapshot::Index),
+            git_index_blobs(dir.path()),
+            "{extra:?}"
+        );
+        git(dir.path(), &["add", "in/a.py"]);
+        assert_eq!(
+            antipasta_changes(&json(&antipasta(dir.path(), &["diff", "--staged"]))),
+            git_changes(dir.path(), &["--cached"]),
+            "{extra:?}"
+        );
+        assert_eq!(
+            judged(&json(&antipasta(dir.path(), &["check", "--staged"]))),
+            git_staged(dir.path(), &[]),
+        );
+    }
+}
+
+#[test]
+fn skip_worktree_and_assume_unchanged_take_the_index_version() {
+    for flag in ["--skip-worktree", "--assume-unchanged"] {
+        let dir = repo();
+        write(dir.path(), "a.py", SIMPLE);
+        commit(dir.path(), "base");
+        git(dir.path(), &["update-index", flag, "a.py"]);
+        write(dir.path(), "a.py", LEGACY);
+        let expected = git_changes(dir.path(), &["HEAD"]);
+        assert!(expected.is_empty(), "{flag}: git sees no change");
+        let output = antipasta(dir.path(), &["diff"]);
+        assert_eq!(antipasta_changes(&json(&output)), expected, "{flag}");
+        assert_eq!(output.status.code(), Some(0), "{flag}");
+        assert_eq!(
+            snapshot_blobs(dir.path(), Snapshot::Worktree),
+            git_index_blobs(dir.path()),
+            "{flag}"
+        );
+    }
+}
+
+/// Three functions; the middle one gets a branch in the edited version.
+const THREE: &str = "def one(a):\n    return a + 1\n\n\ndef two(a):\n    return a\n\n\ndef three(a):\n    return [a, a]\n";
+const THREE_EDITED: &str = "def one(a):\n    return a + 1\n\n\ndef two(a):\n    if a:\n        return 1\n    return a\n\n\ndef three(a):\n    return [a, a]\n";
+
+/// (qualified name, change status) of a file's functions in a diff report.
+fn function_changes(doc: &Value, path: &str) -> Vec<(String, String)> {
+    let file = doc["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .find(|f| f["path"] == path)
+        .unwrap_or_else(|| panic!("{path} in {doc}"));
+    file["functions"]
+        .as_array()
+        .expect("functions")
+        .iter()
+        .map(|f| {
+            (
+                f["qualified_name"].as_str().expect("name").to_owned(),
+                f["change"]["status"].as_str().expect("status").to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn autocrlf_worktree_files_are_compared_after_the_clean_conversion() {
+    let dir = repo();
+    git(dir.path(), &["config", "core.autocrlf", "true"]);
+    write(dir.path(), "a.py", &THREE.replace('\n', "\r\n"));
+    write(dir.path(), "b.py", &SIMPLE.replace('\n', "\r\n"));
+    commit(dir.path(), "base");
+    write(dir.path(), "a.py", &THREE_EDITED.replace('\n', "\r\n"));
+    // Rewritten unchanged: new stat data, same content once converted.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    write(dir.path(), "b.py", &SIMPLE.replace('\n', "\r\n"));
+    let expected = git_changes(dir.path(), &["HEAD"]);
+    assert_eq!(expected, [("a.py".to_owned(), 'M', None)]);
+    let output = antipasta(dir.path(), &["diff"]);
+    let doc = json(&output);
+    assert_eq!(antipasta_changes(&doc), expected);
+    // One function edited: one function modified, as git shows one hunk.
+    assert_eq!(
+        function_changes(&doc, "a.py"),
+        [
+            ("one".to_owned(), "unchanged".to_owned()),
+            ("two".to_owned(), "modified".to_owned()),
+            ("three".to_owned(), "unchanged".to_owned()),
+        ]
+    );
+    let listed = snapshot_blobs(dir.path(), Snapshot::Worktree);
+    let paths: Vec<String> = listed.iter().map(|(path, _)| path.clone()).collect();
+    assert_eq!(listed, git_hashed(dir.path(), &paths));
+}
+
+#[test]
+fn eol_attribute_and_touch_leave_a_file_unchanged() {
+    let dir = repo();
+    write(dir.path(), ".gitattributes", "*.py text eol=crlf\n");
+    write(dir.path(), "a.py", LEGACY);
+    commit(dir.path(), "base");
+    // What a checkout writes: CRLF line endings.
+    std::fs::remove_file(dir.path().join("a.py")).expect("rm");
+    git(dir.path(), &["checkout", "--", "a.py"]);
+    assert!(std::fs::read(dir.path().join("a.py"))
+        .expect("read")
+        .windows(2)
+        .any(|pair| pair == b"\r\n"));
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    write(dir.path(), "a.py", &LEGACY.replace('\n', "\r\n"));
+    let expected = git_changes(dir.path(), &["HEAD"]);
+    assert!(expected.is_empty());
+    let output = antipasta(dir.path(), &["diff", "--fail-on", "any"]);
+    assert_eq!(antipasta_changes(&json(&output)), expected);
+    assert_eq!(output.status.code(), Some(0));
+}
+
+#[test]
+fn a_clean_filter_decides_what_is_modified() {
+    let dir = repo();
+    // The filter drops every line marked `# secret`, as a clean filter that
+    // hides local code from the repository would.
+    git(
+        dir.path(),
+        &["config", "filter.hide.clean", "grep -v '# secret'"],
+    );
+    git(dir.path(), &["config", "filter.hide.smudge", "cat"]);
+    write(dir.path(), ".gitattributes", "*.py filter=hide\n");
+    write(dir.path(), "a.py", SIMPLE);
+    commit(dir.path(), "base");
+    let hidden = format!("{SIMPLE}{}", LEGACY.replace('\n', "  # secret\n"));
+    write(dir.path(), "a.py", &hidden);
+    let expected = git_changes(dir.path(), &["HEAD"]);
+    assert!(expected.is_empty(), "git sees no change: {expected:?}");
+    let output = antipasta(dir.path(), &["diff"]);
+    assert_eq!(antipasta_changes(&json(&output)), expected);
+    assert_eq!(output.status.code(), Some(0));
+    let listed = snapshot_blobs(dir.path(), Snapshot::Worktree);
+    let paths: Vec<String> = listed.iter().map(|(path, _)| path.clone()).collect();
+    assert_eq!(listed, git_hashed(dir.path(), &paths));
+}
+
+#[test]
+fn staged_check_covers_the_repository_from_a_subdirectory() {
+    let dir = repo();
+    write(dir.path(), "top.py", SIMPLE);
+    write(dir.path(), "sub/a.py", SIMPLE);
+    commit(dir.path(), "base");
+    write(dir.path(), "top.py", LEGACY);
+    write(dir.path(), "sub/a.py", LEGACY);
+    git(dir.path(), &["add", "-A"]);
+    let sub = dir.path().join("sub");
+    let expected = git_staged(&sub, &[]);
+    assert_eq!(expected, ["sub/a.py", "top.py"]);
+    let output = antipasta(&sub, &["check", "--staged"]);
+    assert_eq!(judged(&json(&output)), expected);
+    assert_eq!(output.status.code(), Some(1));
+    // An explicit `.` still means here, as for git.
+    let output = antipasta(&sub, &["check", "--staged", "."]);
+    assert_eq!(judged(&json(&output)), git_staged(&sub, &["--", "."]));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_non_utf8_file_name_is_read_by_its_bytes() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = repo();
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9.py");
+    std::fs::write(dir.path().join(name), SIMPLE).expect("write");
+    commit(dir.path(), "base");
+    std::fs::write(dir.path().join(name), WORSE).expect("write");
+    let expected = git_changes(dir.path(), &["HEAD"]);
+    assert_eq!(expected.len(), 1);
+    assert_eq!(expected[0].1, 'M');
+    let output = antipasta(dir.path(), &["diff"]);
+    let doc = json(&output);
+    let changes = antipasta_changes(&doc);
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert_eq!(changes[0].1, 'M');
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        violations(&doc),
+        [("worsened".to_owned(), "simple".to_owned())]
+    );
+}
