@@ -197,6 +197,16 @@ fn analyze_blob(
     (result, count)
 }
 
+/// Whether `bytes` is a Git LFS pointer file: under 1,024 bytes, opening
+/// with the spec's version line (docs/git.md, "Files that are not source").
+fn is_lfs_pointer(bytes: &[u8]) -> bool {
+    const VERSIONS: [&[u8]; 2] = [
+        b"version https://git-lfs.github.com/spec/v1\n",
+        b"version https://hawser.github.com/spec/v1\n",
+    ];
+    bytes.len() < 1024 && VERSIONS.iter().any(|version| bytes.starts_with(version))
+}
+
 /// The git blob object id of some bytes, as `git hash-object` prints it.
 pub fn blob_id(bytes: &[u8]) -> String {
     gix::objs::compute_hash(gix::hash::Kind::Sha1, gix::objs::Kind::Blob, bytes)
@@ -204,8 +214,12 @@ pub fn blob_id(bytes: &[u8]) -> String {
         .unwrap_or_default()
 }
 
-/// UTF-8 text without a leading BOM; binary and invalid UTF-8 are errors.
+/// UTF-8 text without a leading BOM; invalid UTF-8 is an error, binary
+/// content and Git LFS pointers are not source.
 fn decode(bytes: &[u8]) -> Result<&str, AnalysisError> {
+    if is_lfs_pointer(bytes) {
+        return Err(AnalysisError::LfsPointer);
+    }
     if bytes.contains(&0) {
         return Err(AnalysisError::Binary);
     }

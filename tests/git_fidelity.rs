@@ -560,3 +560,123 @@ fn a_non_utf8_file_name_is_read_by_its_bytes() {
         [("worsened".to_owned(), "simple".to_owned())]
     );
 }
+
+/// The files `git check-attr` says the attributes exclude: `-antipasta`
+/// (or `antipasta=false`), else `linguist-generated`/`linguist-vendored`
+/// set, unless `antipasta` is set.
+fn git_attribute_excluded(dir: &Path, paths: &[String]) -> Vec<String> {
+    let mut args = vec![
+        "check-attr",
+        "antipasta",
+        "linguist-generated",
+        "linguist-vendored",
+        "--",
+    ];
+    args.extend(paths.iter().map(String::as_str));
+    let mut states: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for line in git_stdout(dir, &args).lines() {
+        let mut parts = line.rsplitn(3, ": ");
+        let (value, _name, path) = (parts.next(), parts.next(), parts.next());
+        if let (Some(value), Some(path)) = (value, path) {
+            states
+                .entry(path.to_owned())
+                .or_default()
+                .push(value.to_owned());
+        }
+    }
+    states
+        .into_iter()
+        .filter(|(_, values)| match values[0].as_str() {
+            "unset" | "false" => true,
+            "unspecified" => values[1..].iter().any(|v| v == "set" || v == "true"),
+            _ => false,
+        })
+        .map(|(path, _)| path)
+        .collect()
+}
+
+#[test]
+fn gitattributes_exclude_generated_vendored_and_opted_out_paths() {
+    let dir = repo();
+    write(
+        dir.path(),
+        ".gitattributes",
+        "vendor/** linguist-vendored\ngen_*.py linguist-generated\nskip.py -antipasta\n\
+         off.py antipasta=false\nvendor/ours.py antipasta\nnot_gen.py linguist-generated=false\n",
+    );
+    commit(dir.path(), "attributes");
+    let files = [
+        "vendor/jquery.js",
+        "vendor/ours.py",
+        "gen_api.py",
+        "skip.py",
+        "off.py",
+        "not_gen.py",
+        "real.py",
+    ];
+    for file in files {
+        write(dir.path(), file, LEGACY);
+    }
+    git(dir.path(), &["add", "-A"]);
+    let staged = git_staged(dir.path(), &[]);
+    let excluded = git_attribute_excluded(dir.path(), &staged);
+    assert_eq!(
+        excluded,
+        ["gen_api.py", "off.py", "skip.py", "vendor/jquery.js"]
+    );
+    let expected: Vec<String> = staged
+        .into_iter()
+        .filter(|path| !excluded.contains(path))
+        .collect();
+    let output = antipasta(dir.path(), &["check", "--staged"]);
+    assert_eq!(judged(&json(&output)), expected);
+    assert_eq!(output.status.code(), Some(1));
+    // The same files in a diff of the committed change.
+    commit(dir.path(), "files");
+    let output = antipasta(dir.path(), &["diff", "HEAD~1", "HEAD"]);
+    let diffed: Vec<String> = antipasta_changes(&json(&output))
+        .into_iter()
+        .map(|(path, _, _)| path)
+        .collect();
+    assert_eq!(diffed, expected);
+}
+
+#[test]
+fn lfs_pointers_and_binary_blobs_are_skipped_with_a_note() {
+    let dir = repo();
+    write(dir.path(), "a.py", SIMPLE);
+    commit(dir.path(), "base");
+    let pointer = "version https://git-lfs.github.com/spec/v1\n\
+                   oid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\n\
+                   size 12345\n";
+    write(dir.path(), "model.py", pointer);
+    // What git-crypt stores: a marker with NUL bytes, then ciphertext.
+    write_bytes(dir.path(), "secret.py", b"\0GITCRYPT\0\x8f\x01\x02\x03");
+    git(dir.path(), &["add", "-A"]);
+    assert_eq!(git_staged(dir.path(), &[]), ["model.py", "secret.py"]);
+    let output = antipasta(dir.path(), &["check", "--staged"]);
+    let doc = json(&output);
+    assert_eq!(judged(&doc), ["model.py", "secret.py"]);
+    let notes: Vec<&str> = doc["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .map(|file| file["error"]["message"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            "skipped: a Git LFS pointer, not source code",
+            "skipped: binary file (contains a NUL byte), not source code"
+        ]
+    );
+    assert_eq!(doc["summary"]["errors"], 0);
+    assert_eq!(output.status.code(), Some(0));
+    commit(dir.path(), "blobs");
+    assert_eq!(
+        antipasta(dir.path(), &["diff", "HEAD~1", "HEAD"])
+            .status
+            .code(),
+        Some(0)
+    );
+}

@@ -162,7 +162,10 @@ fn summary_line(s: Summary, diff: bool) -> String {
     // A file left unjudged is named in the summary, never silently counted as passing.
     let skipped = match s.skipped {
         0 => String::new(),
-        n => format!(", {} not judged (minified)", plural(n, "file")),
+        n => format!(
+            ", {} not judged (minified or not source)",
+            plural(n, "file")
+        ),
     };
     format!(
         "{verdict}: {} in {}, {}, {} that could not be analysed{skipped}.\n",

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use gix::bstr::ByteSlice;
 use gix::ObjectId;
 
+use super::attributes::AttributeCheck;
 use super::pathspec::Pathspecs;
 use crate::model::Language;
 
@@ -32,6 +33,8 @@ pub enum GitError {
     Object { id: ObjectId, message: String },
     #[error("{message}")]
     Pathspec { message: String },
+    #[error("cannot read .gitattributes: {message}")]
+    Attributes { message: String },
     #[error("git's clean conversion failed: {message}")]
     Filter { message: String },
     #[error("cannot read core.hooksPath: {message}")]
@@ -191,6 +194,7 @@ impl GitSource {
         staged
             .unmerged
             .retain(|path| pathspecs.matches(path.as_bytes()));
+        self.retain_attributed(&mut staged.files, |file| &file.path)?;
         staged.files.retain(|file| {
             pathspecs.names_exactly(file.path.as_bytes())
                 || (pathspecs.matches(file.path.as_bytes()) && head.differs(&file.path, file.blob))
@@ -398,6 +402,23 @@ impl GitSource {
         }
         files.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(files)
+    }
+
+    /// Drops the files `.gitattributes` keeps out of the judgement
+    /// (`-antipasta`, `linguist-generated`, `linguist-vendored`; see
+    /// [`super::attributes`]), `path` giving each file's repository-relative path.
+    pub fn retain_attributed<T>(
+        &self,
+        files: &mut Vec<T>,
+        path: impl Fn(&T) -> &str,
+    ) -> Result<(), GitError> {
+        let repo = self.repo.to_thread_local();
+        let index = open_index(&repo)?;
+        let mut check = AttributeCheck::new(&repo, &index).map_err(|e| GitError::Attributes {
+            message: e.to_string(),
+        })?;
+        files.retain(|file| !check.excludes(path(file)));
+        Ok(())
     }
 
     /// The parents of a commit, in order.

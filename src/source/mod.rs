@@ -2,6 +2,7 @@
 //! trees, blobs) for `--staged` and `diff`. Bytes are read on demand through [`Reader`].
 //! Also the repository's hooks directory, for `antipasta hook install`.
 
+pub(crate) mod attributes;
 pub mod git;
 pub mod hooks;
 pub mod pathspec;

@@ -22,7 +22,8 @@ pub enum Snapshot {
 }
 
 impl Snapshot {
-    /// The analysable files of this version, minus config ignores, sorted by
+    /// The analysable files of this version, minus config ignores and
+    /// the paths `.gitattributes` excludes, sorted by
     /// path. Every file has its blob id: from the tree or index, from the
     /// index for worktree files whose stat data is clean, else by hashing
     /// the file's bytes.
@@ -42,6 +43,8 @@ impl Snapshot {
             Snapshot::Worktree => worktree_files(git, settings.max_file_size)?,
         };
         files.retain(|file| !settings.ignore.is_match(&file.display));
+        git.retain_attributed(&mut files, |file| &file.display)
+            .map_err(|e| e.to_string())?;
         Ok(files)
     }
 }
