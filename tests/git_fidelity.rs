@@ -680,3 +680,161 @@ fn lfs_pointers_and_binary_blobs_are_skipped_with_a_note() {
         Some(0)
     );
 }
+
+/// A deterministic pseudo-random sequence (a linear congruential generator).
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, below: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) % below
+    }
+}
+
+/// A Python module of `functions` small functions, seeded for variety.
+fn module(seed: u64, functions: u64) -> String {
+    (0..functions)
+        .map(|i| {
+            format!(
+                "def f{seed}_{i}(a, b):\n    total = a * {i} + b\n    if total > {seed}:\n        return total - {i}\n    return b\n\n\n"
+            )
+        })
+        .collect()
+}
+
+/// `text` with about `percent` of its lines replaced, dropped or doubled.
+fn mutate(text: &str, percent: u64, random: &mut Lcg) -> String {
+    let mut out = String::new();
+    for (at, line) in text.lines().enumerate() {
+        match (random.next(100) < percent, random.next(3)) {
+            (true, 0) => out.push_str(&format!("    changed_{at} = {}\n", random.next(1000))),
+            (true, 1) => {}
+            (true, _) => {
+                out.push_str(line);
+                out.push('\n');
+                out.push_str(line);
+                out.push('\n');
+            }
+            (false, _) => {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn renames_are_paired_as_git_pairs_them() {
+    let dir = repo();
+    let mut random = Lcg(14);
+    let mut originals = Vec::new();
+    for i in 0..40 {
+        let text = module(i, 2 + random.next(6));
+        write(dir.path(), &format!("old/m{i}.py"), &text);
+        originals.push(text);
+    }
+    write(
+        dir.path(),
+        "web/app.js",
+        &LEGACY.replace("def ", "function ").replace(":\n", " {\n"),
+    );
+    commit(dir.path(), "base");
+    for (i, text) in originals.iter().enumerate() {
+        std::fs::remove_file(dir.path().join(format!("old/m{i}.py"))).expect("rm");
+        // Edits from none to most of the file: some pairs stay above
+        // git's 50 %, some fall below it.
+        let edited = mutate(text, random.next(80), &mut random);
+        let name = if i % 3 == 0 {
+            format!("m{i}.py")
+        } else {
+            format!("n{i}.py")
+        };
+        write(dir.path(), &format!("new/{name}"), &edited);
+    }
+    commit(dir.path(), "moved and edited");
+    for flags in [
+        &[][..],
+        &["-M90%"],
+        &["--find-renames=30%"],
+        &["-M5"],
+        &["--no-renames"],
+    ] {
+        let mut git_args = vec!["HEAD~1", "HEAD"];
+        git_args.extend(flags);
+        if flags.is_empty() {
+            git_args.push("-M");
+        }
+        let expected = git_changes(dir.path(), &git_args);
+        let mut args = vec!["diff", "HEAD~1", "HEAD"];
+        args.extend(flags);
+        let doc = json(&antipasta(dir.path(), &args));
+        assert_eq!(antipasta_changes(&doc), expected, "{flags:?}");
+        if flags.is_empty() {
+            let renamed = expected.iter().filter(|c| c.1 == 'R').count();
+            let added = expected.iter().filter(|c| c.1 == 'A').count();
+            assert!(renamed > 10 && added >= 2, "a mix: {expected:?}");
+        }
+    }
+}
+
+#[test]
+fn a_javascript_file_migrated_to_typescript_is_a_rename() {
+    let dir = repo();
+    let legacy: String = (0..6)
+        .map(|i| {
+            format!(
+                "function legacy{i}(x) {{\n  if (x > {i}) {{ return 1; }}\n  if (x < -{i}) {{ return 2; }}\n  if (x === 0) {{ return 3; }}\n  return x;\n}}\n\n"
+            )
+        })
+        .collect();
+    write(dir.path(), "src/util.js", &legacy);
+    commit(dir.path(), "base");
+    std::fs::remove_file(dir.path().join("src/util.js")).expect("rm");
+    let migrated = legacy.replace("(x)", "(x: number): number");
+    write(dir.path(), "src/util.ts", &migrated);
+    commit(dir.path(), "migrate");
+    let expected = git_changes(dir.path(), &["-M", "HEAD~1", "HEAD"]);
+    assert_eq!(
+        expected,
+        [(
+            "src/util.ts".to_owned(),
+            'R',
+            Some("src/util.js".to_owned())
+        )]
+    );
+    let output = antipasta(dir.path(), &["diff", "-t", "cyc=3", "HEAD~1", "HEAD"]);
+    let doc = json(&output);
+    assert_eq!(antipasta_changes(&doc), expected);
+    // The legacy functions are paired across the rename: inherited, not new.
+    assert_eq!(output.status.code(), Some(0));
+    let changes = violations(&doc);
+    assert_eq!(changes.len(), 6);
+    assert!(
+        changes.iter().all(|(change, _)| change == "existing"),
+        "{changes:?}"
+    );
+}
+
+#[test]
+fn two_hundred_moved_and_edited_files_are_renames() {
+    let dir = repo();
+    for i in 0..201 {
+        write(dir.path(), &format!("a/f{i}.py"), &module(i, 3));
+    }
+    commit(dir.path(), "base");
+    for i in 0..201 {
+        std::fs::remove_file(dir.path().join(format!("a/f{i}.py"))).expect("rm");
+        let edited = module(i, 3).replacen("return b", "return -b", 1);
+        write(dir.path(), &format!("b/g{i}.py"), &edited);
+    }
+    commit(dir.path(), "move");
+    let expected = git_changes(dir.path(), &["-M", "HEAD~1", "HEAD"]);
+    assert_eq!(expected.iter().filter(|c| c.1 == 'R').count(), 201);
+    let output = antipasta(dir.path(), &["diff", "HEAD~1", "HEAD"]);
+    assert_eq!(antipasta_changes(&json(&output)), expected);
+    assert_eq!(output.status.code(), Some(0));
+}

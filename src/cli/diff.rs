@@ -11,7 +11,7 @@ use super::options::AnalysisOptions;
 use super::Outcome;
 use crate::cache::Cache;
 use crate::config::Settings;
-use crate::diff::files::{pair_files, FilePair};
+use crate::diff::files::{pair_files, FilePair, RenameOptions};
 use crate::diff::policy::{classify, FailOn};
 use crate::diff::{compare, FileStatus};
 use crate::gate::evaluate;
@@ -35,11 +35,69 @@ pub struct DiffArgs {
     /// functions that got worse, or any in a changed function.
     #[arg(long, value_enum, default_value_t = FailOn::Worsened)]
     pub fail_on: FailOn,
-    /// Only these files or directories (after `--`).
+    /// Detect renames whose similarity is at least N (git's score; `50%`
+    /// by default, digits alone read as a fraction: `-M9` is 90 %).
+    #[arg(
+        short = 'M',
+        long = "find-renames",
+        value_name = "N",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "50%"
+    )]
+    pub find_renames: Option<String>,
+    /// Never pair a deleted and an added file as a rename.
+    #[arg(long, conflicts_with = "find_renames")]
+    pub no_renames: bool,
+    /// Only these files or directories (after `--`): git pathspecs, with
+    /// globs and magic such as `:(exclude)`.
     #[arg(last = true, value_name = "PATHS")]
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
     pub options: AnalysisOptions,
+}
+
+/// Rewrites git's attached `-M<score>` (`-M90%`, `-M5`) as
+/// `--find-renames=<score>`, which clap reads without taking the next
+/// argument (`-M HEAD~1` keeps HEAD~1 a revision). Arguments after `--`
+/// are left alone.
+pub fn attached_rename_scores(
+    args: impl IntoIterator<Item = std::ffi::OsString>,
+) -> Vec<std::ffi::OsString> {
+    let mut after_separator = false;
+    args.into_iter()
+        .map(|arg| {
+            if arg == "--" {
+                after_separator = true;
+            }
+            let score = arg
+                .to_str()
+                .and_then(|text| text.strip_prefix("-M"))
+                .filter(|score| {
+                    !score.is_empty() && score.starts_with(|c: char| c.is_ascii_digit())
+                });
+            match score {
+                Some(score) if !after_separator => format!("--find-renames={score}").into(),
+                _ => arg,
+            }
+        })
+        .collect()
+}
+
+impl DiffArgs {
+    /// The rename detection the flags ask for (git's defaults otherwise).
+    fn renames(&self) -> Result<RenameOptions, String> {
+        let defaults = RenameOptions::default();
+        let min_score = match &self.find_renames {
+            Some(score) => RenameOptions::parse_score(score)?,
+            None => defaults.min_score,
+        };
+        Ok(RenameOptions {
+            enabled: !self.no_renames,
+            min_score,
+            ..defaults
+        })
+    }
 }
 
 pub fn run(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcome, String> {
@@ -87,7 +145,7 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
         texts.borrow_mut().insert(file.origin.clone(), read.clone());
         read
     };
-    let mut pairs = pair_files(base_files, target_files, &text);
+    let mut pairs = pair_files(base_files, target_files, &text, args.renames()?);
     // `MERGE^!` is git's combined diff: only files that differ from every parent.
     for parent in other_merge_parents(args, &git)? {
         let blobs: HashMap<String, _> = parent
