@@ -838,3 +838,74 @@ fn two_hundred_moved_and_edited_files_are_renames() {
     assert_eq!(antipasta_changes(&json(&output)), expected);
     assert_eq!(output.status.code(), Some(0));
 }
+
+#[test]
+fn a_function_moved_to_another_file_is_judged_against_its_old_version() {
+    let dir = repo();
+    write(dir.path(), "a.py", &format!("{SIMPLE}\n\n{LEGACY}"));
+    write(
+        dir.path(),
+        "c.py",
+        &format!("{SIMPLE}\n\n{WORSE}").replacen("simple", "keep", 1),
+    );
+    commit(dir.path(), "base");
+    // `legacy` moves unchanged to a new file; `simple` (complex) of c.py
+    // moves to b.py and gets worse.
+    write(dir.path(), "a.py", SIMPLE);
+    let worse_still = WORSE.replace("return 0", "if x: return 5\n    return 0");
+    write(dir.path(), "b.py", &format!("{LEGACY}\n\n{worse_still}"));
+    write(dir.path(), "c.py", &SIMPLE.replace("simple", "keep"));
+    commit(dir.path(), "move");
+    let expected = git_changes(dir.path(), &["-M", "HEAD~1", "HEAD"]);
+    let output = antipasta(dir.path(), &["diff", "HEAD~1", "HEAD"]);
+    let doc = json(&output);
+    assert_eq!(antipasta_changes(&doc), expected);
+    let moved: Vec<(String, String, String)> = doc["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .flat_map(|file| file["functions"].as_array().cloned().unwrap_or_default())
+        .filter(|f| !f["change"]["moved_from"].is_null())
+        .map(|f| {
+            (
+                f["qualified_name"].as_str().unwrap_or("").to_owned(),
+                f["change"]["status"].as_str().unwrap_or("").to_owned(),
+                f["change"]["moved_from"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        moved,
+        [
+            (
+                "legacy".to_owned(),
+                "modified".to_owned(),
+                "a.py".to_owned()
+            ),
+            (
+                "simple".to_owned(),
+                "modified".to_owned(),
+                "c.py".to_owned()
+            ),
+        ]
+    );
+    assert_eq!(
+        violations(&doc),
+        [
+            ("existing".to_owned(), "legacy".to_owned()),
+            ("worsened".to_owned(), "simple".to_owned()),
+        ]
+    );
+    assert_eq!(output.status.code(), Some(1));
+    // Moved unchanged only: nothing new, the diff passes.
+    git(dir.path(), &["reset", "-q", "--hard", "HEAD~1"]);
+    write(dir.path(), "a.py", SIMPLE);
+    write(dir.path(), "b.py", LEGACY);
+    commit(dir.path(), "move unchanged");
+    let output = antipasta(dir.path(), &["diff", "HEAD~1", "HEAD"]);
+    assert_eq!(
+        violations(&json(&output)),
+        [("existing".to_owned(), "legacy".to_owned())]
+    );
+    assert_eq!(output.status.code(), Some(0));
+}
