@@ -58,3 +58,40 @@ echo "staged: 10 files"
     "git diff --cached --stat::git diff --cached --stat" \
     "antipasta check --staged (warm)::$bin check --staged --quiet --cache-dir $cache" \
     "antipasta check --staged (no cache)::$bin check --staged --quiet --no-cache"
+
+# A 5,000-file diff: 5,000 files added in one commit, then the same files
+# moved to another directory with a line appended to each (renames git
+# pairs by similarity).
+commit "10 staged files"
+count=0
+for copy in a b; do
+    while read -r file; do
+        [ "$count" -lt 5000 ] || break
+        mkdir -p "big/$copy/$(dirname "$file")"
+        cp "$file" "big/$copy/$file"
+        count=$((count + 1))
+    done < <(git ls-files 'django/*.py')
+done
+git add -A
+commit "5,000 files added"
+sleep 1
+git update-index -q --really-refresh || true
+echo "HEAD~1..HEAD: $count files added"
+"$bin" diff HEAD~1 HEAD --quiet --cache-dir "$cache" > /dev/null || true
+"$python" "$root/bench/measure.py" --runs "$runs" \
+    "git diff HEAD~1 HEAD --stat::git diff HEAD~1 HEAD --stat" \
+    "antipasta diff HEAD~1 HEAD, added (warm)::$bin diff HEAD~1 HEAD --quiet --cache-dir $cache" \
+    "antipasta diff HEAD~1 HEAD, added (no cache)::$bin diff HEAD~1 HEAD --quiet --no-cache"
+
+git mv big moved
+while read -r file; do printf '\n# moved\n' >> "$file"; done < <(git ls-files moved)
+git add -A
+commit "5,000 files moved and edited"
+sleep 1
+git update-index -q --really-refresh || true
+echo "HEAD~1..HEAD: $count files moved and edited ($(git diff -M HEAD~1 HEAD --name-status | grep -c '^R') renames for git)"
+"$bin" diff HEAD~1 HEAD --quiet --cache-dir "$cache" > /dev/null || true
+"$python" "$root/bench/measure.py" --runs "$runs" \
+    "git diff -M HEAD~1 HEAD --stat::git diff -M HEAD~1 HEAD --stat" \
+    "antipasta diff HEAD~1 HEAD, moved (warm)::$bin diff HEAD~1 HEAD --quiet --cache-dir $cache" \
+    "antipasta diff HEAD~1 HEAD, moved (no cache)::$bin diff HEAD~1 HEAD --quiet --no-cache"
