@@ -304,32 +304,34 @@ impl<'a> Spans<'a> {
         }
     }
 
-    fn of(&mut self, file: &SourceFile) -> Option<&Fingerprint> {
-        self.known
-            .entry(file.origin.clone())
-            .or_insert_with(|| {
-                let text = (self.read)(file)?;
+    /// Computes `file`'s fingerprint unless known.
+    fn learn(&mut self, file: &SourceFile) {
+        if !self.known.contains_key(&file.origin) {
+            let fingerprint = (self.read)(file).map(|text| {
                 let size = u64::try_from(text.len()).unwrap_or(u64::MAX);
-                Some((size, span_hashes(text.as_bytes())))
-            })
-            .as_ref()
+                (size, span_hashes(text.as_bytes()))
+            });
+            self.known.insert(file.origin.clone(), fingerprint);
+        }
     }
 
     /// git's similarity of `new` to `old`, out of [`MAX_SCORE`]: 0 when
     /// their sizes differ too much to reach `min_score`.
     fn score(&mut self, old: &SourceFile, new: &SourceFile, min_score: u64) -> u64 {
-        let Some((old_size, old_spans)) = self.of(old).cloned() else {
+        self.learn(old);
+        self.learn(new);
+        let fingerprint = |file: &SourceFile| self.known.get(&file.origin).and_then(Option::as_ref);
+        let (Some((old_size, old_spans)), Some((new_size, new_spans))) =
+            (fingerprint(old), fingerprint(new))
+        else {
             return 0;
         };
-        let Some((new_size, new_spans)) = self.of(new) else {
-            return 0;
-        };
-        let max_size = old_size.max(*new_size);
-        let delta = max_size - old_size.min(*new_size);
+        let max_size = (*old_size).max(*new_size);
+        let delta = max_size - (*old_size).min(*new_size);
         if max_size == 0 || max_size * (MAX_SCORE - min_score) < delta * MAX_SCORE {
             return 0;
         }
-        copied(&old_spans, new_spans) * MAX_SCORE / max_size
+        copied(old_spans, new_spans) * MAX_SCORE / max_size
     }
 }
 

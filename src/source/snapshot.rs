@@ -74,6 +74,21 @@ fn worktree_files(git: &GitSource, max_file_size: u64) -> Result<Vec<SourceFile>
             .to_owned());
     }
     let files = git.tracked_worktree_files().map_err(|e| e.to_string())?;
+    // Every file known from the index: no read, no conversion to set up.
+    if files.iter().all(|file| file.clean_blob.is_some()) {
+        return Ok(files
+            .into_iter()
+            .map(|file| SourceFile {
+                origin: match (file.index_only, file.clean_blob) {
+                    (true, Some(id)) => Origin::Blob(id),
+                    _ => Origin::Path(file.absolute),
+                },
+                display: file.path,
+                language: file.language,
+                blob: file.clean_blob,
+            })
+            .collect());
+    }
     git.with_clean_conversion(|convert| {
         files
             .into_iter()
