@@ -324,7 +324,12 @@ fn parent_revision_forms_match_git() {
     write(dir.path(), "a.py", LEGACY);
     commit(dir.path(), "main edit");
     git(dir.path(), &["checkout", "-q", "-b", "side", "HEAD~1"]);
-    write(dir.path(), "side.py", LEGACY);
+    // Unlike `legacy` in name and text: new, not moved, in `HEAD^@`.
+    write(
+        dir.path(),
+        "side.py",
+        "def side(items):\n    for item in items:\n        while item:\n            item -= 1\n    return [i for i in items if i]\n",
+    );
     commit(dir.path(), "side");
     git(dir.path(), &["checkout", "-q", "main"]);
     git(dir.path(), &["merge", "-q", "--no-edit", "side"]);
