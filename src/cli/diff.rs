@@ -146,6 +146,10 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
         read
     };
     let mut pairs = pair_files(base_files, target_files, &text, args.renames()?);
+    // `.gitattributes` exclusions (linguist-vendored, -antipasta), looked
+    // up for the changed files only.
+    git.retain_attributed(&mut pairs, FilePair::path)
+        .map_err(|e| e.to_string())?;
     // `MERGE^!` is git's combined diff: only files that differ from every parent.
     for parent in other_merge_parents(args, &git)? {
         let blobs: HashMap<String, _> = parent

@@ -114,16 +114,18 @@ pub fn pair_files(
         old: Some(file),
         new: None,
     }));
-    pairs.sort_by(|a, b| display_of(a).cmp(display_of(b)));
+    pairs.sort_by(|a, b| a.path().cmp(b.path()));
     pairs
 }
 
-/// The path a pair is listed under: the target's, or the base's when deleted.
-fn display_of(pair: &FilePair) -> &str {
-    pair.new
-        .as_ref()
-        .or(pair.old.as_ref())
-        .map_or("", |file| file.display.as_str())
+impl FilePair {
+    /// The path the pair is listed under: the target's, or the base's when deleted.
+    pub fn path(&self) -> &str {
+        self.new
+            .as_ref()
+            .or(self.old.as_ref())
+            .map_or("", |file| file.display.as_str())
+    }
 }
 
 /// Takes renamed files out of `deleted` and `added`, in git's three rounds.

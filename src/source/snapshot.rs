@@ -22,9 +22,9 @@ pub enum Snapshot {
 }
 
 impl Snapshot {
-    /// The analysable files of this version, minus config ignores and
-    /// the paths `.gitattributes` excludes, sorted by
-    /// path. Every file has its blob id: from the tree or index, from the
+    /// The analysable files of this version, minus config ignores, sorted
+    /// by path (what `.gitattributes` excludes is left to the caller, for
+    /// the changed files only: [`GitSource::retain_attributed`]). Every file has its blob id: from the tree or index, from the
     /// index for worktree files whose stat data is clean, else by hashing
     /// the file's bytes.
     pub fn files(self, git: &GitSource, settings: &Settings) -> Result<Vec<SourceFile>, String> {
@@ -43,8 +43,6 @@ impl Snapshot {
             Snapshot::Worktree => worktree_files(git, settings.max_file_size)?,
         };
         files.retain(|file| !settings.ignore.is_match(&file.display));
-        git.retain_attributed(&mut files, |file| &file.display)
-            .map_err(|e| e.to_string())?;
         Ok(files)
     }
 }
@@ -61,7 +59,8 @@ fn blobs(files: Vec<GitFile>) -> Vec<SourceFile> {
         .collect()
 }
 
-/// Tracked files as they are on disk; files changed since staging are
+/// Tracked files as they are on disk (for git: unchanged ones are their
+/// index blobs, read from the object database); files changed since staging are
 /// read once and hashed as git would store them, after its clean
 /// conversion (line endings, clean filters), so a file is modified exactly
 /// when `git diff` says so. A file whose conversion changes its bytes is
@@ -74,19 +73,19 @@ fn worktree_files(git: &GitSource, max_file_size: u64) -> Result<Vec<SourceFile>
             .to_owned());
     }
     let files = git.tracked_worktree_files().map_err(|e| e.to_string())?;
-    // Every file known from the index: no read, no conversion to set up.
+    // A file known from the index (stat-clean, skip-worktree, assume-
+    // unchanged) is the index's blob, which is what git compares: the
+    // disk's bytes may differ by line endings or a filter.
+    let known = |path: String, language, id| SourceFile {
+        display: path,
+        origin: Origin::Blob(id),
+        language,
+        blob: Some(id),
+    };
     if files.iter().all(|file| file.clean_blob.is_some()) {
         return Ok(files
             .into_iter()
-            .map(|file| SourceFile {
-                origin: match (file.index_only, file.clean_blob) {
-                    (true, Some(id)) => Origin::Blob(id),
-                    _ => Origin::Path(file.absolute),
-                },
-                display: file.path,
-                language: file.language,
-                blob: file.clean_blob,
-            })
+            .filter_map(|file| Some(known(file.path, file.language, file.clean_blob?)))
             .collect());
     }
     git.with_clean_conversion(|convert| {
@@ -94,31 +93,22 @@ fn worktree_files(git: &GitSource, max_file_size: u64) -> Result<Vec<SourceFile>
             .into_iter()
             .map(|file| {
                 let language = file.language;
-                if let (true, Some(id)) = (file.index_only, file.clean_blob) {
-                    return Ok(SourceFile {
-                        display: file.path,
-                        origin: Origin::Blob(id),
-                        language,
-                        blob: Some(id),
-                    });
+                if let Some(id) = file.clean_blob {
+                    return Ok(known(file.path, language, id));
                 }
                 let mut origin = Origin::Path(file.absolute.clone());
-                let blob = match file.clean_blob {
-                    Some(id) => Some(id),
-                    None => match read_regular_file(&file.absolute, max_file_size) {
-                        Err(_) => None,
-                        Ok(bytes) => {
-                            let converted =
-                                convert(&bytes, &file.path).map_err(|e| e.to_string())?;
-                            if converted.is_some() {
-                                origin = Origin::Converted {
-                                    path: file.absolute,
-                                    relative: file.path.clone(),
-                                };
-                            }
-                            blob_id(converted.as_deref().unwrap_or(&bytes)).parse().ok()
+                let blob = match read_regular_file(&file.absolute, max_file_size) {
+                    Err(_) => None,
+                    Ok(bytes) => {
+                        let converted = convert(&bytes, &file.path).map_err(|e| e.to_string())?;
+                        if converted.is_some() {
+                            origin = Origin::Converted {
+                                path: file.absolute,
+                                relative: file.path.clone(),
+                            };
                         }
-                    },
+                        blob_id(converted.as_deref().unwrap_or(&bytes)).parse().ok()
+                    }
                 };
                 Ok(SourceFile {
                     display: file.path,
