@@ -431,6 +431,46 @@ impl GitSource {
         Ok(commit.parent_ids().map(|id| id.detach()).collect())
     }
 
+    /// Whether git's clean conversion could change any worktree file: a
+    /// `core.autocrlf` or `core.eol` setting, or an attributes file
+    /// anywhere git reads one (a tracked `.gitattributes`, `info/attributes`,
+    /// `core.attributesFile` or the user's and system's defaults). When
+    /// not, a worktree file is its bytes, as read from disk.
+    pub fn may_convert(&self) -> Result<bool, GitError> {
+        let repo = self.repo.to_thread_local();
+        let config = repo.config_snapshot();
+        let autocrlf = config
+            .string("core.autocrlf")
+            .is_some_and(|value| !value.eq_ignore_ascii_case(b"false"));
+        if autocrlf || config.string("core.eol").is_some() {
+            return Ok(true);
+        }
+        let mut attribute_files: Vec<PathBuf> = vec![self.common_dir.join("info/attributes")];
+        if let Ok(Some(path)) = config.trusted_path("core.attributesFile") {
+            attribute_files.push(path);
+        }
+        if let Some(config_home) = std::env::var_os("XDG_CONFIG_HOME")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|home| Path::new(&home).join(".config")))
+        {
+            attribute_files.push(config_home.join("git/attributes"));
+        }
+        attribute_files.push(PathBuf::from("/etc/gitattributes"));
+        if attribute_files.iter().any(|path| path.exists()) {
+            return Ok(true);
+        }
+        let index = open_index(&repo)?;
+        let tracked = index.entries().iter().any(|entry| {
+            let path = entry.path(&index);
+            path == ".gitattributes" || path.ends_with(b"/.gitattributes")
+        });
+        Ok(tracked
+            || self
+                .workdir
+                .as_ref()
+                .is_some_and(|dir| dir.join(".gitattributes").exists()))
+    }
+
     /// Runs `work` with git's clean conversion for worktree files (the
     /// `text`/`eol`/`core.autocrlf` line-ending conversion, `ident`,
     /// `working-tree-encoding` and clean filters, from `.gitattributes` and

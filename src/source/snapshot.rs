@@ -3,7 +3,7 @@
 
 use gix::ObjectId;
 
-use super::git::{GitFile, GitSource};
+use super::git::{GitFile, GitSource, WorktreeFile};
 use super::{read_regular_file, Origin, SourceFile};
 use crate::config::Settings;
 use crate::engine::blob_id;
@@ -76,6 +76,13 @@ fn worktree_files(git: &GitSource, max_file_size: u64) -> Result<Vec<SourceFile>
     // A file known from the index (stat-clean, skip-worktree, assume-
     // unchanged) is the index's blob, which is what git compares: the
     // disk's bytes may differ by line endings or a filter.
+    let may_convert = git.may_convert().map_err(|e| e.to_string())?;
+    if !may_convert {
+        return Ok(files
+            .into_iter()
+            .map(|file| as_on_disk(file, max_file_size))
+            .collect());
+    }
     let known = |path: String, language, id| SourceFile {
         display: path,
         origin: Origin::Blob(id),
@@ -120,4 +127,24 @@ fn worktree_files(git: &GitSource, max_file_size: u64) -> Result<Vec<SourceFile>
             .collect()
     })
     .map_err(|e| e.to_string())?
+}
+
+/// A worktree file where no conversion applies: its bytes on disk, hashed
+/// unless the index vouches for them (skip-worktree and assume-unchanged
+/// files are the index's blob).
+fn as_on_disk(file: WorktreeFile, max_file_size: u64) -> SourceFile {
+    let origin = match (file.index_only, file.clean_blob) {
+        (true, Some(id)) => Origin::Blob(id),
+        _ => Origin::Path(file.absolute.clone()),
+    };
+    let blob = file.clean_blob.or_else(|| {
+        let bytes = read_regular_file(&file.absolute, max_file_size).ok()?;
+        blob_id(&bytes).parse().ok()
+    });
+    SourceFile {
+        display: file.path,
+        origin,
+        language: file.language,
+        blob,
+    }
 }
