@@ -3,6 +3,8 @@
 # .py files), timed in one run against git's own diff of the same change:
 #   `check --staged` with 10 staged files   vs `git diff --cached --stat`
 #   `diff HEAD~1` after a 20-file commit    vs `git diff HEAD~1 --stat`
+#   `diff HEAD~1 HEAD` of that commit        vs `git diff HEAD~1 HEAD --stat`
+#   `diff HEAD~1 HEAD`, 5,000 files added, then moved (`git mv`), likewise
 # each warm (result cache filled by a first run) and uncached (--no-cache).
 #
 # Usage: bench/git.sh [RUNS]   (run bench/compare.sh once first: it
@@ -47,6 +49,10 @@ echo "repository: $(git ls-files | wc -l) files; HEAD~1..HEAD: 20 files, clean w
     "git diff HEAD~1 --stat::git diff HEAD~1 --stat" \
     "antipasta diff HEAD~1 (warm)::$bin diff HEAD~1 --quiet --cache-dir $cache" \
     "antipasta diff HEAD~1 (no cache)::$bin diff HEAD~1 --quiet --no-cache"
+"$python" "$root/bench/measure.py" --runs "$runs" \
+    "git diff HEAD~1 HEAD --stat::git diff HEAD~1 HEAD --stat" \
+    "antipasta diff HEAD~1 HEAD (warm)::$bin diff HEAD~1 HEAD --quiet --cache-dir $cache" \
+    "antipasta diff HEAD~1 HEAD (no cache)::$bin diff HEAD~1 HEAD --quiet --no-cache"
 
 for i in $(seq 20 29); do touch_file "${python_files[$i]}" "$i"; done
 git add -A

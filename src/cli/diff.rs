@@ -18,7 +18,7 @@ use crate::gate::evaluate;
 use crate::model::{Baseline, FileResult};
 use crate::report::{render, Report, Summary};
 use crate::source::git::GitSource;
-use crate::source::snapshot::Snapshot;
+use crate::source::snapshot::{listings, Snapshot};
 use crate::source::{Origin, Reader, SourceFile};
 
 #[derive(Debug, Args)]
@@ -109,7 +109,7 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
     let (base, target) = snapshots(args, &git)?;
     let paths: Vec<&std::ffi::OsStr> = args.paths.iter().map(|path| path.as_os_str()).collect();
     let mut pathspecs = git.pathspecs(&paths, &cwd).map_err(|e| e.to_string())?;
-    let (base_files, target_files) = (base.files(&git, &settings)?, target.files(&git, &settings)?);
+    let (base_files, target_files) = listings(base, target, &git, &settings)?;
     if !pathspecs.is_empty() {
         // As `check --staged`: a pathspec that names nothing git knows is
         // a mistake (a typo, a glob matching nothing), never a silent pass.
@@ -119,10 +119,20 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
             .chain(&target_files)
             .map(|file| file.display.as_bytes())
             .chain(index_paths.iter().map(Vec::as_slice));
-        if let Some(spec) = pathspecs.unmatched(known).first() {
-            return Err(format!(
-                "pathspec '{spec}' did not match any file known to git"
-            ));
+        if !pathspecs.unmatched(known).is_empty() {
+            // The listings may hold the changed files only: ask both whole sides.
+            let all_base = base.files(&git, &settings)?;
+            let all_target = target.files(&git, &settings)?;
+            let known = all_base
+                .iter()
+                .chain(&all_target)
+                .map(|file| file.display.as_bytes())
+                .chain(index_paths.iter().map(Vec::as_slice));
+            if let Some(spec) = pathspecs.unmatched(known).first() {
+                return Err(format!(
+                    "pathspec '{spec}' did not match any file known to git"
+                ));
+            }
         }
     }
     let mut list = |mut files: Vec<SourceFile>| -> Vec<SourceFile> {

@@ -277,6 +277,36 @@ impl GitSource {
         Ok(analysable(blobs))
     }
 
+    /// The analysable files of two commits where their trees differ:
+    /// directories with the same tree id on both sides are not read (as
+    /// `git diff A B` skips them), so every file left out is unchanged.
+    pub fn differing_commit_files(
+        &self,
+        old: Option<ObjectId>,
+        new: Option<ObjectId>,
+    ) -> Result<(Vec<GitFile>, Vec<GitFile>), GitError> {
+        let repo = self.repo.to_thread_local();
+        let tree_of = |commit: Option<ObjectId>| -> Result<Option<ObjectId>, GitError> {
+            let Some(commit) = commit else {
+                return Ok(None);
+            };
+            let object_error = |e: &dyn std::fmt::Display| GitError::Object {
+                id: commit,
+                message: e.to_string(),
+            };
+            let tree = repo
+                .find_commit(commit)
+                .map_err(|e| object_error(&e))?
+                .tree_id()
+                .map_err(|e| object_error(&e))?;
+            Ok(Some(tree.detach()))
+        };
+        let (old_tree, new_tree) = (tree_of(old)?, tree_of(new)?);
+        let mut sides = (Vec::new(), Vec::new());
+        differing_blobs(&repo, old_tree, new_tree, "", &mut sides)?;
+        Ok((analysable(sides.0), analysable(sides.1)))
+    }
+
     /// Every analysable file staged in the index (unmerged paths apart).
     pub fn index_files(&self) -> Result<Staged, GitError> {
         let repo = self.repo.to_thread_local();
@@ -767,6 +797,114 @@ fn tree_blobs(
         })
         .map(|entry| (entry.filepath.to_str_lossy().into_owned(), entry.oid))
         .collect())
+}
+
+/// (path, blob id) lists of one side and the other of a tree comparison.
+type TreeSides = (Vec<(String, ObjectId)>, Vec<(String, ObjectId)>);
+
+/// Adds to `sides` the regular files under `prefix` of the `old` and `new`
+/// trees (`None`: absent on that side) where they differ, descending only
+/// into directories whose tree ids differ.
+fn differing_blobs(
+    repo: &gix::Repository,
+    old: Option<ObjectId>,
+    new: Option<ObjectId>,
+    prefix: &str,
+    sides: &mut TreeSides,
+) -> Result<(), GitError> {
+    if old == new {
+        return Ok(());
+    }
+    let old_entries = tree_entries(repo, old)?;
+    let mut new_entries = tree_entries(repo, new)?;
+    let path = |name: &str| {
+        if prefix.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{prefix}/{name}")
+        }
+    };
+    for (name, (old_kind, old_id)) in old_entries {
+        let counterpart = new_entries.remove(&name);
+        let path = path(&name);
+        match (old_kind, counterpart) {
+            (TreeItem::Tree, Some((TreeItem::Tree, new_id))) => {
+                differing_blobs(repo, Some(old_id), Some(new_id), &path, sides)?;
+            }
+            (TreeItem::Blob, Some((TreeItem::Blob, new_id))) => {
+                if old_id != new_id {
+                    sides.0.push((path.clone(), old_id));
+                    sides.1.push((path, new_id));
+                }
+            }
+            (old_kind, counterpart) => {
+                // Present on one side only, or a file on one side and a
+                // directory (or nothing analysable) on the other.
+                match old_kind {
+                    TreeItem::Tree => differing_blobs(repo, Some(old_id), None, &path, sides)?,
+                    TreeItem::Blob => sides.0.push((path.clone(), old_id)),
+                    TreeItem::Other => {}
+                }
+                match counterpart {
+                    Some((TreeItem::Tree, new_id)) => {
+                        differing_blobs(repo, None, Some(new_id), &path, sides)?;
+                    }
+                    Some((TreeItem::Blob, new_id)) => sides.1.push((path, new_id)),
+                    Some((TreeItem::Other, _)) | None => {}
+                }
+            }
+        }
+    }
+    for (name, (kind, id)) in new_entries {
+        let path = path(&name);
+        match kind {
+            TreeItem::Tree => differing_blobs(repo, None, Some(id), &path, sides)?,
+            TreeItem::Blob => sides.1.push((path, id)),
+            TreeItem::Other => {}
+        }
+    }
+    Ok(())
+}
+
+/// What a tree entry holds, as far as a comparison of files cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TreeItem {
+    Tree,
+    /// A regular or executable file.
+    Blob,
+    /// A symbolic link or a submodule.
+    Other,
+}
+
+/// The entries of a tree by name (none for an absent tree).
+fn tree_entries(
+    repo: &gix::Repository,
+    tree: Option<ObjectId>,
+) -> Result<std::collections::BTreeMap<String, (TreeItem, ObjectId)>, GitError> {
+    let mut entries = std::collections::BTreeMap::new();
+    let Some(tree_id) = tree else {
+        return Ok(entries);
+    };
+    let object_error = |e: &dyn std::fmt::Display| GitError::Object {
+        id: tree_id,
+        message: e.to_string(),
+    };
+    let tree = repo.find_tree(tree_id).map_err(|e| object_error(&e))?;
+    for entry in tree.iter() {
+        let entry = entry.map_err(|e| object_error(&e))?;
+        let kind = match entry.mode().kind() {
+            gix::object::tree::EntryKind::Tree => TreeItem::Tree,
+            gix::object::tree::EntryKind::Blob | gix::object::tree::EntryKind::BlobExecutable => {
+                TreeItem::Blob
+            }
+            _ => TreeItem::Other,
+        };
+        entries.insert(
+            entry.filename().to_str_lossy().into_owned(),
+            (kind, entry.object_id()),
+        );
+    }
+    Ok(entries)
 }
 
 /// The files antipasta analyses among (path, blob id) pairs, sorted by path.

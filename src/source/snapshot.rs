@@ -47,6 +47,34 @@ impl Snapshot {
     }
 }
 
+/// Both sides of a comparison, minus config ignores. Two commits (or
+/// nothing and a commit) are listed where their trees differ only: the
+/// files left out are unchanged, which is all a comparison skips anyway.
+pub fn listings(
+    base: Snapshot,
+    target: Snapshot,
+    git: &GitSource,
+    settings: &Settings,
+) -> Result<(Vec<SourceFile>, Vec<SourceFile>), String> {
+    let commit = |snapshot| match snapshot {
+        Snapshot::Empty => Some(None),
+        Snapshot::Commit(id) => Some(Some(id)),
+        Snapshot::Index | Snapshot::Worktree => None,
+    };
+    let (Some(old), Some(new)) = (commit(base), commit(target)) else {
+        return Ok((base.files(git, settings)?, target.files(git, settings)?));
+    };
+    let (old, new) = git
+        .differing_commit_files(old, new)
+        .map_err(|e| e.to_string())?;
+    let kept = |files: Vec<GitFile>| {
+        let mut files = blobs(files);
+        files.retain(|file| !settings.ignore.is_match(&file.display));
+        files
+    };
+    Ok((kept(old), kept(new)))
+}
+
 fn blobs(files: Vec<GitFile>) -> Vec<SourceFile> {
     files
         .into_iter()
