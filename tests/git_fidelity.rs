@@ -842,6 +842,19 @@ fn two_hundred_moved_and_edited_files_are_renames() {
     let output = antipasta(dir.path(), &["diff", "HEAD~1", "HEAD"]);
     assert_eq!(antipasta_changes(&json(&output)), expected);
     assert_eq!(output.status.code(), Some(0));
+    // The repository's settings, as git reads them: a rename limit below
+    // the 201 × 201 candidates, then renames off.
+    git(dir.path(), &["config", "diff.renameLimit", "100"]);
+    let limited = git_changes(dir.path(), &["-M", "HEAD~1", "HEAD"]);
+    assert_eq!(limited.iter().filter(|c| c.1 == 'R').count(), 0);
+    let doc = json(&antipasta(dir.path(), &["diff", "HEAD~1", "HEAD"]));
+    assert_eq!(antipasta_changes(&doc), limited);
+    git(dir.path(), &["config", "--unset", "diff.renameLimit"]);
+    git(dir.path(), &["config", "diff.renames", "false"]);
+    let off = git_changes(dir.path(), &["HEAD~1", "HEAD"]);
+    assert_eq!(off.iter().filter(|c| c.1 == 'R').count(), 0);
+    let doc = json(&antipasta(dir.path(), &["diff", "HEAD~1", "HEAD"]));
+    assert_eq!(antipasta_changes(&doc), off);
 }
 
 #[test]

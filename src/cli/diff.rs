@@ -85,17 +85,19 @@ pub fn attached_rename_scores(
 }
 
 impl DiffArgs {
-    /// The rename detection the flags ask for (git's defaults otherwise).
-    fn renames(&self) -> Result<RenameOptions, String> {
+    /// The rename detection the flags ask for, else the repository's
+    /// `diff.renames` and `diff.renameLimit`, else git's defaults.
+    fn renames(&self, git: &GitSource) -> Result<RenameOptions, String> {
         let defaults = RenameOptions::default();
+        let (configured, limit) = git.rename_config();
         let min_score = match &self.find_renames {
             Some(score) => RenameOptions::parse_score(score)?,
             None => defaults.min_score,
         };
         Ok(RenameOptions {
-            enabled: !self.no_renames,
+            enabled: !self.no_renames && (configured || self.find_renames.is_some()),
             min_score,
-            ..defaults
+            limit: limit.unwrap_or(defaults.limit),
         })
     }
 }
@@ -155,7 +157,7 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
         texts.borrow_mut().insert(file.origin.clone(), read.clone());
         read
     };
-    let mut pairs = pair_files(base_files, target_files, &text, args.renames()?);
+    let mut pairs = pair_files(base_files, target_files, &text, args.renames(&git)?);
     // `.gitattributes` exclusions (linguist-vendored, -antipasta), looked
     // up for the changed files only.
     git.retain_attributed(&mut pairs, FilePair::path)

@@ -461,6 +461,28 @@ impl GitSource {
         Ok(commit.parent_ids().map(|id| id.detach()).collect())
     }
 
+    /// The repository's rename settings for `git diff`: whether
+    /// `diff.renames` leaves detection on (default yes) and the
+    /// `diff.renameLimit` (`None` when unset; 0 or less is git's 32,767).
+    pub fn rename_config(&self) -> (bool, Option<usize>) {
+        let repo = self.repo.to_thread_local();
+        let config = repo.config_snapshot();
+        // `diff.renames` is a boolean or `copies`/`copy` (renames on).
+        let enabled = config.string("diff.renames").is_none_or(|value| {
+            !matches!(
+                value.to_ascii_lowercase().as_slice(),
+                b"false" | b"no" | b"off" | b"0"
+            )
+        });
+        let limit = config.integer("diff.renameLimit").map(|limit| {
+            usize::try_from(limit)
+                .ok()
+                .filter(|&n| n > 0)
+                .unwrap_or(32_767)
+        });
+        (enabled, limit)
+    }
+
     /// Whether git's clean conversion could change any worktree file: a
     /// `core.autocrlf` or `core.eol` setting, or an attributes file
     /// anywhere git reads one (a tracked `.gitattributes`, `info/attributes`,
