@@ -13,5 +13,6 @@ pub mod gate;
 pub mod lang;
 pub mod metrics;
 pub mod model;
+pub mod paths;
 pub mod report;
 pub mod source;

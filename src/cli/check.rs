@@ -18,7 +18,7 @@ use crate::report::escape::visible;
 use crate::report::{Format, Report, Streamed, Summary};
 use crate::source::git::{GitFile, GitSource};
 use crate::source::walk::{collect, repository_root};
-use crate::source::{Origin, Reader, SourceFile};
+use crate::source::{Reader, SourceFile};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -228,12 +228,7 @@ fn staged_files(
         files
             .into_iter()
             .filter(|file| !settings.ignore.is_match(&file.path))
-            .map(|file| SourceFile {
-                display: file.path,
-                origin: Origin::Blob(file.blob),
-                language: file.language,
-                blob: Some(file.blob),
-            })
+            .map(SourceFile::from)
             .collect()
     };
     Ok(StagedChange {

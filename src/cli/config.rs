@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
 
-use super::options::normalize;
 use super::selection::SelectionOptions;
 use super::Outcome;
 use crate::config::metric::Metric;
@@ -14,6 +13,7 @@ use crate::config::overrides::{Change, LimitSource};
 use crate::config::{discover, load, migrate, settings_for, ConfigFile, Settings};
 use crate::gate::format_value;
 use crate::model::Language;
+use crate::paths::normalize;
 use crate::source::walk::{display_path, repository_root};
 
 #[derive(Debug, Subcommand)]

@@ -18,6 +18,7 @@ use crate::engine::{analyze_files_streaming, Run};
 use crate::gate::suppress::{set_aside, unused, Suppressed, Unused};
 use crate::gate::Violation;
 use crate::model::{Baseline, FileResult};
+use crate::paths::normalize;
 use crate::report::escape::visible;
 use crate::report::{Format, Summary};
 use crate::source::git::GitSource;
@@ -353,19 +354,4 @@ pub fn pathspecs(paths: &[PathBuf], cwd: &Path, git: &GitSource) -> Vec<String> 
         .iter()
         .map(|path| display_path(&normalize(&cwd.join(path)), &root))
         .collect()
-}
-
-/// Removes `.` and `..` components without touching the filesystem.
-pub(super) fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }

@@ -13,6 +13,7 @@ use serde::Deserialize;
 use super::metric::{Comparison, Metric, Threshold};
 use super::{parse_language, MetricEntry};
 use crate::model::Language;
+use crate::paths::normalize;
 
 /// `[[overrides]]` as written.
 #[derive(Debug, Deserialize)]
@@ -259,21 +260,6 @@ fn absolute(path: &Path) -> PathBuf {
             .unwrap_or_else(|_| path.to_path_buf());
         normalize(&joined)
     })
-}
-
-/// Removes `.` and `..` components lexically.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

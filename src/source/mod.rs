@@ -38,6 +38,18 @@ pub struct SourceFile {
     pub blob: Option<gix::ObjectId>,
 }
 
+impl From<git::GitFile> for SourceFile {
+    /// A blob git stores: read from the object database by its id.
+    fn from(file: git::GitFile) -> SourceFile {
+        SourceFile {
+            display: file.path,
+            origin: Origin::Blob(file.blob),
+            language: file.language,
+            blob: Some(file.blob),
+        }
+    }
+}
+
 /// Why a file's bytes were not read.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {

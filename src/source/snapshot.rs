@@ -47,15 +47,7 @@ impl Snapshot {
 }
 
 fn blobs(files: Vec<GitFile>) -> Vec<SourceFile> {
-    files
-        .into_iter()
-        .map(|file| SourceFile {
-            display: file.path,
-            origin: Origin::Blob(file.blob),
-            language: file.language,
-            blob: Some(file.blob),
-        })
-        .collect()
+    files.into_iter().map(SourceFile::from).collect()
 }
 
 /// Tracked files as they are on disk; files changed since staging are
