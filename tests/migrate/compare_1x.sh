@@ -22,6 +22,8 @@ skip() {
 
 command -v python3 >/dev/null || skip "python3 not found"
 [ -x "$binary" ] || { echo "compare_1x: no antipasta binary at $binary" >&2; exit 1; }
+# The runs below happen inside the tree: a relative path would not be found there.
+binary="$(cd "$(dirname "$binary")" && pwd)/$(basename "$binary")"
 mkdir -p "$work"
 venv="$work/venv"
 if [ ! -x "$venv/bin/antipasta" ]; then
