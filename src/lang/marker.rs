@@ -95,6 +95,13 @@ pub fn python(comment: &str) -> Vec<Marker> {
 /// a unit keeps at most this many: hostile input stays linear.
 pub const MAX_PER_LINE: usize = 8;
 
+/// Adds a suppression to a unit's list: each once, at most [`MAX_PER_LINE`].
+pub fn add_once(list: &mut Vec<Suppression>, suppression: Suppression) {
+    if list.len() < MAX_PER_LINE && !list.contains(&suppression) {
+        list.push(suppression);
+    }
+}
+
 /// Whether a marker word follows the `#` at `hash`.
 fn opens_marker(comment: &str, hash: usize) -> bool {
     let bytes = comment.as_bytes();

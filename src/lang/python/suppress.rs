@@ -149,13 +149,9 @@ fn place_ignores(
     }
 }
 
-/// Adds a suppression to a unit's list (each once, at most
-/// [`marker::MAX_PER_LINE`]).
+/// Adds a suppression to a unit's list ([`marker::add_once`]).
 fn push(placed: &mut Placed, key: usize, suppression: Suppression) {
-    let list = placed.functions.entry(key).or_default();
-    if list.len() < marker::MAX_PER_LINE && !list.contains(&suppression) {
-        list.push(suppression);
-    }
+    marker::add_once(placed.functions.entry(key).or_default(), suppression);
 }
 
 /// The comments holding markers, in source order.
