@@ -3,6 +3,8 @@
 # .py files), timed in one run against git's own diff of the same change:
 #   `check --staged` with 10 staged files   vs `git diff --cached --stat`
 #   `diff HEAD~1` after a 20-file commit    vs `git diff HEAD~1 --stat`
+#   `diff HEAD~1 HEAD` of that commit        vs `git diff HEAD~1 HEAD --stat`
+#   `diff HEAD~1 HEAD`, 5,000 files added, then moved (`git mv`), likewise
 # each warm (result cache filled by a first run) and uncached (--no-cache).
 #
 # Usage: bench/git.sh [RUNS]   (run bench/compare.sh once first: it
@@ -47,6 +49,10 @@ echo "repository: $(git ls-files | wc -l) files; HEAD~1..HEAD: 20 files, clean w
     "git diff HEAD~1 --stat::git diff HEAD~1 --stat" \
     "antipasta diff HEAD~1 (warm)::$bin diff HEAD~1 --quiet --cache-dir $cache" \
     "antipasta diff HEAD~1 (no cache)::$bin diff HEAD~1 --quiet --no-cache"
+"$python" "$root/bench/measure.py" --runs "$runs" \
+    "git diff HEAD~1 HEAD --stat::git diff HEAD~1 HEAD --stat" \
+    "antipasta diff HEAD~1 HEAD (warm)::$bin diff HEAD~1 HEAD --quiet --cache-dir $cache" \
+    "antipasta diff HEAD~1 HEAD (no cache)::$bin diff HEAD~1 HEAD --quiet --no-cache"
 
 for i in $(seq 20 29); do touch_file "${python_files[$i]}" "$i"; done
 git add -A
@@ -58,3 +64,37 @@ echo "staged: 10 files"
     "git diff --cached --stat::git diff --cached --stat" \
     "antipasta check --staged (warm)::$bin check --staged --quiet --cache-dir $cache" \
     "antipasta check --staged (no cache)::$bin check --staged --quiet --no-cache"
+
+# A 5,000-file diff: 5,000 files added in one commit, then the same files
+# moved to another directory (`git mv`: renames git pairs by blob id).
+commit "10 staged files"
+count=0
+for copy in a b; do
+    while read -r file; do
+        [ "$count" -lt 5000 ] || break
+        mkdir -p "big/$copy/$(dirname "$file")"
+        cp "$file" "big/$copy/$file"
+        count=$((count + 1))
+    done < <(git ls-files '*.py')
+done
+git add -A
+commit "5,000 files added"
+sleep 1
+git update-index -q --really-refresh || true
+echo "HEAD~1..HEAD: $count files added"
+"$bin" diff HEAD~1 HEAD --quiet --cache-dir "$cache" > /dev/null || true
+"$python" "$root/bench/measure.py" --runs "$runs" \
+    "git diff HEAD~1 HEAD --stat::git diff HEAD~1 HEAD --stat" \
+    "antipasta diff HEAD~1 HEAD, added (warm)::$bin diff HEAD~1 HEAD --quiet --cache-dir $cache" \
+    "antipasta diff HEAD~1 HEAD, added (no cache)::$bin diff HEAD~1 HEAD --quiet --no-cache"
+
+git mv big moved
+commit "5,000 files moved"
+sleep 1
+git update-index -q --really-refresh || true
+echo "HEAD~1..HEAD: $count files moved ($(git diff -M HEAD~1 HEAD --name-status | grep -c '^R') renames for git)"
+"$bin" diff HEAD~1 HEAD --quiet --cache-dir "$cache" > /dev/null || true
+"$python" "$root/bench/measure.py" --runs "$runs" \
+    "git diff -M HEAD~1 HEAD --stat::git diff -M HEAD~1 HEAD --stat" \
+    "antipasta diff HEAD~1 HEAD, moved (warm)::$bin diff HEAD~1 HEAD --quiet --cache-dir $cache" \
+    "antipasta diff HEAD~1 HEAD, moved (no cache)::$bin diff HEAD~1 HEAD --quiet --no-cache"

@@ -266,8 +266,22 @@ fn analyze_blob(
     (result, count)
 }
 
-/// UTF-8 text without a leading BOM; binary and invalid UTF-8 are errors.
+/// Whether `bytes` is a Git LFS pointer file: under 1,024 bytes, opening
+/// with the spec's version line (docs/git.md, "Files that are not source").
+fn is_lfs_pointer(bytes: &[u8]) -> bool {
+    const VERSIONS: [&[u8]; 2] = [
+        b"version https://git-lfs.github.com/spec/v1\n",
+        b"version https://hawser.github.com/spec/v1\n",
+    ];
+    bytes.len() < 1024 && VERSIONS.iter().any(|version| bytes.starts_with(version))
+}
+
+/// UTF-8 text without a leading BOM; invalid UTF-8 is an error, binary
+/// content and Git LFS pointers are not source.
 fn decode(bytes: &[u8]) -> Result<&str, AnalysisError> {
+    if is_lfs_pointer(bytes) {
+        return Err(AnalysisError::LfsPointer);
+    }
     if bytes.contains(&0) {
         return Err(AnalysisError::Binary);
     }

@@ -244,8 +244,14 @@ pub enum AnalysisError {
         line: u32,
         column: u32,
     },
-    #[error("binary file (contains a NUL byte)")]
+    /// Not source code (a NUL byte: a binary or encrypted blob, such as
+    /// git-crypt stores). Reported, but not a failure.
+    #[error("skipped: binary file (contains a NUL byte), not source code")]
     Binary,
+    /// A Git LFS pointer: the content lives outside the repository.
+    /// Reported, but not a failure.
+    #[error("skipped: a Git LFS pointer, not source code")]
+    LfsPointer,
     #[error("nesting too deep: syntax tree depth exceeds {limit}")]
     TooDeep { limit: usize },
     #[error("cannot read: {message}")]
@@ -262,7 +268,10 @@ pub enum AnalysisError {
 impl AnalysisError {
     /// Whether the file counts as a failure (everything but a deliberate skip).
     pub fn is_failure(&self) -> bool {
-        !matches!(self, AnalysisError::Minified { .. })
+        !matches!(
+            self,
+            AnalysisError::Minified { .. } | AnalysisError::Binary | AnalysisError::LfsPointer
+        )
     }
 
     /// Invalid UTF-8 in `text`, whose first `valid_up_to` bytes are valid

@@ -383,7 +383,7 @@ fn a_file_skipped_as_minified_in_diff_is_not_judged_and_loses_no_function() {
             "{args:?}: {stdout}"
         );
         assert!(
-            stdout.contains("1 file not judged (minified)."),
+            stdout.contains("1 file not judged (minified or not source)."),
             "{args:?}: {stdout}"
         );
     }

@@ -7,23 +7,25 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::diff::{judge_pairs, report_change};
-use super::options::{pathspecs, AnalysisOptions, FailOnArg, Setup};
+use super::options::{AnalysisOptions, FailOnArg, Setup};
 use super::progress::Progress;
 use super::{relative_dir, Outcome, Output};
 use crate::config::Settings;
+use crate::diff::files::RenameOptions;
 use crate::diff::judge::{commit_pairs, Texts};
 use crate::diff::policy::FailOn;
 use crate::gate::evaluate;
 use crate::report::escape::visible;
 use crate::report::{Format, Report, Streamed, Summary};
 use crate::source::git::{GitFile, GitSource};
+use crate::source::pathspec::Pathspecs;
 use crate::source::walk::{collect, repository_root};
 use crate::source::{Reader, SourceFile};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Files or directories to analyse.
-    #[arg(default_value = ".")]
+    /// Files or directories to analyse (default: the current directory;
+    /// with --staged, git pathspecs, default: the whole repository).
     pub paths: Vec<PathBuf>,
     /// Judge the staged content (read from the git index, never the
     /// worktree) of added and modified files, limited to PATHS, against
@@ -54,14 +56,28 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
     // Directories the walk could not list: errors for the run (exit 1).
     let mut unreadable = 0;
     let (files, reader) = if let (true, Ok(git)) = (args.staged, &git) {
-        let staged = staged_files(git, args, &cwd, &settings, err)?;
+        let mut staged = staged_files(git, args, &cwd, &settings, err)?;
         let fail_on = args.fail_on.map_or(FailOn::Worsened, FailOn::from);
         let reader = Reader::git(git, settings.max_file_size);
         let texts = Texts::new(&reader);
         let pairs = if fail_on == FailOn::Any {
             Vec::new()
         } else {
-            commit_pairs(staged.files.clone(), staged.head, &staged.pathspecs, &texts)
+            // The repository's diff.renames and diff.renameLimit, as `diff` reads them.
+            let (enabled, limit) = git.rename_config();
+            let defaults = RenameOptions::default();
+            let renames = RenameOptions {
+                enabled,
+                limit: limit.unwrap_or(defaults.limit),
+                ..defaults
+            };
+            commit_pairs(
+                staged.files.clone(),
+                staged.head,
+                &mut staged.pathspecs,
+                &texts,
+                renames,
+            )
         };
         if !pairs.is_empty() {
             let judged = judge_pairs(
@@ -79,8 +95,13 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
         (staged.files, reader)
     } else {
         let base = repository_root(&cwd).unwrap_or_else(|| cwd.clone());
-        let mut listing =
-            collect(&args.paths, &cwd, &base, &settings).map_err(|e| e.to_string())?;
+        let here = [PathBuf::from(".")];
+        let paths = if args.paths.is_empty() {
+            &here[..]
+        } else {
+            &args.paths
+        };
+        let mut listing = collect(paths, &cwd, &base, &settings).map_err(|e| e.to_string())?;
         // Index ids only pay off as cache keys.
         if let (Some(_), Ok(git)) = (&cache, &git) {
             attach_clean_blob_ids(&mut listing.files, git, &base);
@@ -183,7 +204,7 @@ struct StagedChange {
     files: Vec<SourceFile>,
     /// HEAD's version of those files, and HEAD's files the index deletes.
     head: Vec<SourceFile>,
-    pathspecs: Vec<String>,
+    pathspecs: Pathspecs,
 }
 
 /// The staged files under the requested paths and their HEAD versions,
@@ -199,19 +220,19 @@ fn staged_files(
     if git.workdir().is_none() {
         return Err("--staged needs a repository with a worktree".to_owned());
     }
-    let pathspecs = pathspecs(&args.paths, cwd, git);
-    let staged = git.staged(&pathspecs).map_err(|e| e.to_string())?;
-    for (path, spec) in args.paths.iter().zip(&pathspecs) {
-        // `display_path` leaves a path outside the worktree absolute.
-        if Path::new(spec).is_absolute() {
-            return Err(format!("{}: outside the repository", path.display()));
-        }
-        if staged.unmatched.contains(spec) && !cwd.join(path).exists() {
-            return Err(format!(
-                "{}: No such file or directory (and not in the index)",
-                path.display()
-            ));
-        }
+    let args: Vec<&std::ffi::OsStr> = args.paths.iter().map(|path| path.as_os_str()).collect();
+    let mut pathspecs = git.pathspecs(&args, cwd).map_err(|e| e.to_string())?;
+    let staged = git.staged(&mut pathspecs).map_err(|e| e.to_string())?;
+    // A name git knows nothing of, and that is not on disk either, is a
+    // mistake (a typo, a glob that matches nothing), never a silent pass.
+    if let Some(spec) = staged
+        .unmatched
+        .iter()
+        .find(|spec| !cwd.join(spec.as_str()).exists())
+    {
+        return Err(format!(
+            "{spec}: No such file or directory (and not in the index)"
+        ));
     }
     if !staged.unmerged.is_empty() {
         for path in &staged.unmerged {

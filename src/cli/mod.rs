@@ -109,7 +109,7 @@ impl ColorArg {
 /// The `antipasta` binary: parses the command line, sets the colour
 /// choice, runs on stdout and stderr.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_from(diff::attached_rename_scores(std::env::args_os()));
     cli.global
         .color
         .choice(std::env::var_os("FORCE_COLOR").as_deref())

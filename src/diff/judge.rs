@@ -6,7 +6,7 @@
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
-use super::files::{pair_files, FilePair};
+use super::files::{pair_files, FilePair, RenameOptions};
 use super::policy::classify;
 use super::{compare, Comparison, FileStatus};
 use crate::config::Settings;
@@ -14,7 +14,7 @@ use crate::engine::Run;
 use crate::gate::suppress::{reclassify, set_aside, Suppressed};
 use crate::gate::{evaluate, Violation};
 use crate::model::{Baseline, FileResult};
-use crate::source::git::matches_pathspec;
+use crate::source::pathspec::Pathspecs;
 use crate::source::{Origin, Reader, SourceFile};
 
 /// Every version's source text, read once (rename detection, baselines
@@ -159,20 +159,22 @@ fn baseline(
 /// deleted files too, so renames are found), deletions outside the
 /// pathspecs left out, plus each staged file the commit does not change
 /// (named for an audit) as a [`FileStatus::Unchanged`] pair, judged whole.
-/// Empty when the commit changes none of the files.
+/// Empty when the commit changes none of the files. Renames are found as
+/// `renames` says (the repository's `diff.renames` and `diff.renameLimit`).
 pub fn commit_pairs(
     files: Vec<SourceFile>,
     head: Vec<SourceFile>,
-    pathspecs: &[String],
+    pathspecs: &mut Pathspecs,
     texts: &Texts<'_>,
+    renames: RenameOptions,
 ) -> Vec<FilePair> {
-    let mut pairs = pair_files(head, files.clone(), &|file| texts.get(file));
+    let mut pairs = pair_files(head, files.clone(), &|file| texts.get(file), renames);
     pairs.retain(|pair| {
         pair.status != FileStatus::Deleted
             || pair
                 .old
                 .as_ref()
-                .is_some_and(|old| matches_pathspec(&old.display, pathspecs))
+                .is_some_and(|old| pathspecs.matches(old.display.as_bytes()))
     });
     if pairs.is_empty() {
         return pairs;

@@ -6,6 +6,7 @@
 
 pub mod files;
 pub mod judge;
+mod moves;
 pub mod policy;
 pub mod units;
 
@@ -40,6 +41,8 @@ pub struct UnitChange {
     pub status: UnitStatus,
     /// The paired function of the base version (`None` when added).
     pub before: Option<FunctionUnit>,
+    /// The base version's path, when the function moved from another file.
+    pub moved_from: Option<String>,
 }
 
 /// How a file changed between the base and the target.
@@ -103,6 +106,8 @@ pub fn compare(
     text: &dyn Fn(&SourceFile) -> Option<String>,
 ) -> Comparison {
     let mut comparison = Comparison::default();
+    // Each listed file's (base, target) text, for functions moved across files.
+    let mut texts: Vec<(String, String)> = Vec::new();
     for ((pair, old), new) in pairs.iter().zip(old).zip(new) {
         let old_path = match (&pair.old, &pair.new) {
             (Some(before), Some(after)) if before.display != after.display => {
@@ -120,6 +125,7 @@ pub fn compare(
                     .map(|unit| UnitChange {
                         status: UnitStatus::Unchanged,
                         before: Some(unit.clone()),
+                        moved_from: None,
                     })
                     .collect(),
                 removed_functions: Vec::new(),
@@ -159,7 +165,10 @@ pub fn compare(
         comparison.results.push(result);
         comparison.changes.push(change);
         comparison.base.push(old);
+        let read = |file: Option<&SourceFile>| file.and_then(text).unwrap_or_default();
+        texts.push((read(pair.old.as_ref()), read(pair.new.as_ref())));
     }
+    moves::pair_moved_functions(&mut comparison, &texts);
     comparison
 }
 

@@ -116,6 +116,7 @@ pub fn pair_units(old: &[UnitText<'_>], new: &[UnitText<'_>]) -> UnitPairing {
             None => UnitChange {
                 status: UnitStatus::Added,
                 before: None,
+                moved_from: None,
             },
             Some(o) => UnitChange {
                 status: if old[*o].text == unit.text {
@@ -124,6 +125,7 @@ pub fn pair_units(old: &[UnitText<'_>], new: &[UnitText<'_>]) -> UnitPairing {
                     UnitStatus::Modified
                 },
                 before: Some(old[*o].unit.clone()),
+                moved_from: None,
             },
         })
         .collect();

@@ -167,7 +167,11 @@ pub fn diff() -> Fixture {
     let tidy = function("tidy", 50, 60, 4);
     let fresh = function("fresh", 1, 9, 12);
     let legacy = function("legacy", 3, 40, 20);
-    let unit = |status, before: Option<FunctionUnit>| UnitChange { status, before };
+    let unit = |status, before: Option<FunctionUnit>| UnitChange {
+        status,
+        before,
+        moved_from: None,
+    };
     let changes = vec![
         FileChange {
             status: FileStatus::Modified,

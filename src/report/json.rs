@@ -204,6 +204,7 @@ fn functions<'a>(analysis: &'a Analysis, changes: &'a [UnitChange]) -> Vec<wire:
             change: changes.get(index).map(|change| wire::Change {
                 status: change.status.name(),
                 before: change.before.as_ref().map(function_metrics),
+                moved_from: change.moved_from.as_deref(),
             }),
             ..function(f)
         })

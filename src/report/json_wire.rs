@@ -117,14 +117,17 @@ pub struct Function<'a> {
     pub suppressed: Vec<Suppression<'a>>,
     /// `diff` only: how the function changed.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub change: Option<Change>,
+    pub change: Option<Change<'a>>,
 }
 
 #[derive(Serialize)]
-pub struct Change {
+pub struct Change<'a> {
     pub status: &'static str,
     /// The base version's metrics (`null` for an added function).
     pub before: Option<FunctionMetrics>,
+    /// The base version's path, for a function moved from another file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub moved_from: Option<&'a str>,
 }
 
 #[derive(Serialize)]

@@ -279,7 +279,10 @@ fn summary_line(s: Summary, diff: bool, failing: usize) -> String {
     // A file left unjudged is named in the summary, never silently counted as passing.
     let skipped = match s.skipped {
         0 => String::new(),
-        n => format!(", {} not judged (minified)", plural(n, "file")),
+        n => format!(
+            ", {} not judged (minified or not source)",
+            plural(n, "file")
+        ),
     };
     // "in M of K files": the files with violations, of those analysed.
     let files = plural(s.files, &format!("{scope}file"));

@@ -2,11 +2,14 @@
 //! the index, trees and blobs; never writes to the worktree, the index or refs.
 
 use std::collections::HashMap;
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 use gix::bstr::ByteSlice;
 use gix::ObjectId;
 
+use super::attributes::AttributeCheck;
+use super::pathspec::Pathspecs;
 use super::shebang;
 use crate::model::Language;
 
@@ -29,6 +32,12 @@ pub enum GitError {
     Head { message: String },
     #[error("cannot read git object {id}: {message}")]
     Object { id: ObjectId, message: String },
+    #[error("{message}")]
+    Pathspec { message: String },
+    #[error("cannot read .gitattributes: {message}")]
+    Attributes { message: String },
+    #[error("git's clean conversion failed: {message}")]
+    Filter { message: String },
     #[error("cannot read core.hooksPath: {message}")]
     HooksPath { message: String },
     #[error("unknown revision '{spec}'{hint}")]
@@ -76,6 +85,9 @@ pub struct WorktreeFile {
     pub language: Language,
     /// The index blob id, when the file is known to be unchanged since staging.
     pub clean_blob: Option<ObjectId>,
+    /// Whether the worktree version is the index's without looking at the
+    /// disk (skip-worktree, assume-unchanged, sparse directories).
+    pub index_only: bool,
 }
 
 /// The staged side of a commit in preparation.
@@ -149,19 +161,42 @@ impl GitSource {
         self.workdir.as_deref()
     }
 
+    /// Parses command-line pathspecs as git does from `cwd` (see
+    /// [`Pathspecs`]); without a worktree, nothing is selected by name.
+    pub fn pathspecs(&self, args: &[&OsStr], cwd: &Path) -> Result<Pathspecs, GitError> {
+        let repo = self.repo.to_thread_local();
+        let defaults = repo
+            .pathspec_defaults_inherit_ignore_case(false)
+            .map_err(|e| GitError::Pathspec {
+                message: e.to_string(),
+            })?;
+        let root = self.workdir.as_deref().unwrap_or(&self.common_dir);
+        let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        let cwd = cwd.canonicalize().unwrap_or_else(|_| cwd.to_path_buf());
+        Pathspecs::parse(args, &cwd, &root, defaults).map_err(|e| GitError::Pathspec {
+            message: e.to_string(),
+        })
+    }
+
     /// Staged files whose content differs from HEAD (all of them on an unborn
-    /// HEAD), limited to `pathspecs` (repository-relative paths or directory
-    /// prefixes) when any are given. A file a pathspec names exactly is
-    /// listed as staged even when it equals HEAD (`pre-commit run
+    /// HEAD), limited to `pathspecs`. A file a plain pathspec names exactly
+    /// is listed as staged even when it equals HEAD (`pre-commit run
     /// --all-files` names every file). Deletions, intent-to-add entries,
-    /// symlinks and submodules are skipped. [`Staged::head`] holds the
-    /// HEAD side of the change.
-    pub fn staged(&self, pathspecs: &[String]) -> Result<Staged, GitError> {
+    /// symlinks and submodules are skipped. The pathspecs that name no
+    /// index entry are listed in [`Staged::unmatched`]; [`Staged::head`]
+    /// holds the HEAD side of the change.
+    pub fn staged(&self, pathspecs: &mut Pathspecs) -> Result<Staged, GitError> {
         let repo = self.repo.to_thread_local();
         let index = open_index(&repo)?;
         let head = HeadComparison::new(&repo, index.tree())?;
-        let mut staged = index_listing(&index, &|id| script_language(&repo, id));
-        staged.unmatched = unmatched_pathspecs(&index, pathspecs);
+        let mut staged = index_listing(&repo, &index, &|id| script_language(&repo, id))?;
+        staged.unmatched = pathspecs.unmatched(
+            index
+                .entries()
+                .iter()
+                .map(|entry| entry.path(&index).as_bytes())
+                .chain(staged.files.iter().map(|file| file.path.as_bytes())),
+        );
         let in_index: std::collections::HashSet<&str> =
             staged.files.iter().map(|file| file.path.as_str()).collect();
         let mut head_files: Vec<GitFile> = head
@@ -179,10 +214,11 @@ impl GitSource {
             .collect();
         staged
             .unmerged
-            .retain(|path| matches_pathspec(path, pathspecs));
+            .retain(|path| pathspecs.matches(path.as_bytes()));
+        self.retain_attributed(&mut staged.files, |file| &file.path)?;
         staged.files.retain(|file| {
-            pathspecs.contains(&file.path)
-                || (matches_pathspec(&file.path, pathspecs) && head.differs(&file.path, file.blob))
+            pathspecs.names_exactly(file.path.as_bytes())
+                || (pathspecs.matches(file.path.as_bytes()) && head.differs(&file.path, file.blob))
         });
         head_files.extend(staged.files.iter().filter_map(|file| {
             Some(GitFile {
@@ -270,12 +306,53 @@ impl GitSource {
         Ok(analysable(blobs, &|id| script_language(&repo, id)))
     }
 
+    /// The analysable files of two commits where their trees differ:
+    /// directories with the same tree id on both sides are not read (as
+    /// `git diff A B` skips them), so every file left out is unchanged.
+    pub fn differing_commit_files(
+        &self,
+        old: Option<ObjectId>,
+        new: Option<ObjectId>,
+    ) -> Result<(Vec<GitFile>, Vec<GitFile>), GitError> {
+        let repo = self.repo.to_thread_local();
+        let tree_of = |commit: Option<ObjectId>| -> Result<Option<ObjectId>, GitError> {
+            let Some(commit) = commit else {
+                return Ok(None);
+            };
+            let object_error = |e: &dyn std::fmt::Display| GitError::Object {
+                id: commit,
+                message: e.to_string(),
+            };
+            let tree = repo
+                .find_commit(commit)
+                .map_err(|e| object_error(&e))?
+                .tree_id()
+                .map_err(|e| object_error(&e))?;
+            Ok(Some(tree.detach()))
+        };
+        let (old_tree, new_tree) = (tree_of(old)?, tree_of(new)?);
+        let mut sides = (Vec::new(), Vec::new());
+        differing_blobs(&repo, old_tree, new_tree, "", &mut sides)?;
+        let script = |id| script_language(&repo, id);
+        Ok((analysable(sides.0, &script), analysable(sides.1, &script)))
+    }
+
     /// Every analysable file staged in the index (unmerged paths apart).
     pub fn index_files(&self) -> Result<Staged, GitError> {
         let repo = self.repo.to_thread_local();
-        Ok(index_listing(&*open_index(&repo)?, &|id| {
-            script_language(&repo, id)
-        }))
+        let index = open_index(&repo)?;
+        index_listing(&repo, &index, &|id| script_language(&repo, id))
+    }
+
+    /// The path of every index entry (of any kind), as stored.
+    pub fn index_paths(&self) -> Result<Vec<Vec<u8>>, GitError> {
+        let repo = self.repo.to_thread_local();
+        let index = open_index(&repo)?;
+        Ok(index
+            .entries()
+            .iter()
+            .map(|entry| entry.path(&index).to_vec())
+            .collect())
     }
 
     /// Blob ids of tracked files whose worktree stat data still matches
@@ -286,6 +363,8 @@ impl GitSource {
         Ok(self
             .tracked_worktree_files()?
             .into_iter()
+            // The index's version of a skip-worktree file is not the disk's.
+            .filter(|file| !file.index_only)
             .filter_map(|file| Some((file.path, file.clean_blob?)))
             .collect())
     }
@@ -294,8 +373,12 @@ impl GitSource {
     /// diff` compares): every index entry of a regular file that still
     /// exists as one (or cannot be examined), with its index blob id when
     /// the stat data says the file is unchanged. Intent-to-add entries are
-    /// included; an unmerged path is listed once.
+    /// included; an unmerged path is listed once. As with git, entries
+    /// marked skip-worktree (outside a sparse checkout, and every file of a
+    /// sparse index's directory entry) or assume-unchanged are not looked
+    /// at on disk: their worktree version is the index's.
     pub fn tracked_worktree_files(&self) -> Result<Vec<WorktreeFile>, GitError> {
+        use gix::index::entry::Flags;
         let Some(workdir) = &self.workdir else {
             return Ok(Vec::new());
         };
@@ -307,10 +390,26 @@ impl GitSource {
         let index_time = index.timestamp();
         let mut files: Vec<WorktreeFile> = Vec::new();
         for entry in index.entries() {
+            let raw_path = entry.path(&index);
+            let path = raw_path.to_str_lossy().into_owned();
+            if entry.mode.is_sparse() {
+                for (path, blob) in sparse_directory(&repo, entry, &path)? {
+                    let Some(language) = Language::from_path(Path::new(&path)) else {
+                        continue;
+                    };
+                    files.push(WorktreeFile {
+                        absolute: workdir.join(&path),
+                        path,
+                        language,
+                        clean_blob: Some(blob),
+                        index_only: true,
+                    });
+                }
+                continue;
+            }
             if !is_regular_file(entry) {
                 continue;
             }
-            let path = entry.path(&index).to_str_lossy().into_owned();
             // Only files antipasta analyses are worth a stat call; an
             // extension-less script is read for its `#!` line.
             let by_name = Language::from_path(Path::new(&path));
@@ -324,7 +423,24 @@ impl GitSource {
             if files.last().is_some_and(|last| last.path == path) {
                 continue;
             }
-            let absolute = workdir.join(&path);
+            // The exact bytes of the name, which need not be UTF-8.
+            let absolute = gix::path::from_bstr(raw_path)
+                .map_or_else(|_| workdir.join(&path), |exact| workdir.join(exact));
+            let unconflicted = entry.stage() == gix::index::entry::Stage::Unconflicted;
+            if unconflicted
+                && entry
+                    .flags
+                    .intersects(Flags::SKIP_WORKTREE | Flags::ASSUME_VALID)
+            {
+                files.push(WorktreeFile {
+                    path,
+                    absolute,
+                    language,
+                    clean_blob: Some(entry.id),
+                    index_only: true,
+                });
+                continue;
+            }
             let metadata = match gix::index::fs::Metadata::from_path_no_follow(&absolute) {
                 Ok(metadata) if !metadata.is_file() => continue,
                 Ok(metadata) => Some(metadata),
@@ -335,10 +451,8 @@ impl GitSource {
                 Err(_) => None,
             };
             let clean = metadata.is_some_and(|metadata| {
-                entry.stage() == gix::index::entry::Stage::Unconflicted
-                    && !entry
-                        .flags
-                        .contains(gix::index::entry::Flags::INTENT_TO_ADD)
+                unconflicted
+                    && !entry.flags.contains(Flags::INTENT_TO_ADD)
                     && gix::index::entry::Stat::from_fs(&metadata).is_ok_and(|stat| {
                         entry.stat.matches(&stat, options)
                             && !entry.stat.is_racy(index_time, options)
@@ -349,9 +463,139 @@ impl GitSource {
                 absolute,
                 language,
                 clean_blob: clean.then_some(entry.id),
+                index_only: false,
             });
         }
+        files.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(files)
+    }
+
+    /// Drops the files `.gitattributes` keeps out of the judgement
+    /// (`-antipasta`, `linguist-generated`, `linguist-vendored`; see
+    /// [`super::attributes`]), `path` giving each file's repository-relative path.
+    pub fn retain_attributed<T>(
+        &self,
+        files: &mut Vec<T>,
+        path: impl Fn(&T) -> &str,
+    ) -> Result<(), GitError> {
+        let repo = self.repo.to_thread_local();
+        let index = open_index(&repo)?;
+        let mut check = AttributeCheck::new(&repo, &index).map_err(|e| GitError::Attributes {
+            message: e.to_string(),
+        })?;
+        files.retain(|file| !check.excludes(path(file)));
+        Ok(())
+    }
+
+    /// The parents of a commit, in order.
+    pub fn parents(&self, commit: ObjectId) -> Result<Vec<ObjectId>, GitError> {
+        let repo = self.repo.to_thread_local();
+        let commit = repo.find_commit(commit).map_err(|e| GitError::Object {
+            id: commit,
+            message: e.to_string(),
+        })?;
+        Ok(commit.parent_ids().map(|id| id.detach()).collect())
+    }
+
+    /// The repository's rename settings for `git diff`: whether
+    /// `diff.renames` leaves detection on (default yes) and the
+    /// `diff.renameLimit` (`None` when unset; 0 or less is git's 32,767).
+    pub fn rename_config(&self) -> (bool, Option<usize>) {
+        let repo = self.repo.to_thread_local();
+        let config = repo.config_snapshot();
+        // `diff.renames` is a boolean or `copies`/`copy` (renames on).
+        let enabled = config.string("diff.renames").is_none_or(|value| {
+            !matches!(
+                value.to_ascii_lowercase().as_slice(),
+                b"false" | b"no" | b"off" | b"0"
+            )
+        });
+        let limit = config.integer("diff.renameLimit").map(|limit| {
+            usize::try_from(limit)
+                .ok()
+                .filter(|&n| n > 0)
+                .unwrap_or(32_767)
+        });
+        (enabled, limit)
+    }
+
+    /// Whether git's clean conversion could change any worktree file: a
+    /// `core.autocrlf` or `core.eol` setting, or an attributes file
+    /// anywhere git reads one (a tracked `.gitattributes`, `info/attributes`,
+    /// `core.attributesFile` or the user's and system's defaults). When
+    /// not, a worktree file is its bytes, as read from disk.
+    pub fn may_convert(&self) -> Result<bool, GitError> {
+        let repo = self.repo.to_thread_local();
+        let config = repo.config_snapshot();
+        let autocrlf = config
+            .string("core.autocrlf")
+            .is_some_and(|value| !value.eq_ignore_ascii_case(b"false"));
+        if autocrlf || config.string("core.eol").is_some() {
+            return Ok(true);
+        }
+        let mut attribute_files: Vec<PathBuf> = vec![self.common_dir.join("info/attributes")];
+        if let Ok(Some(path)) = config.trusted_path("core.attributesFile") {
+            attribute_files.push(path);
+        }
+        if let Some(config_home) = std::env::var_os("XDG_CONFIG_HOME")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|home| Path::new(&home).join(".config")))
+        {
+            attribute_files.push(config_home.join("git/attributes"));
+        }
+        attribute_files.push(PathBuf::from("/etc/gitattributes"));
+        if attribute_files.iter().any(|path| path.exists()) {
+            return Ok(true);
+        }
+        let index = open_index(&repo)?;
+        let tracked = index.entries().iter().any(|entry| {
+            let path = entry.path(&index);
+            path == ".gitattributes" || path.ends_with(b"/.gitattributes")
+        });
+        Ok(tracked
+            || self
+                .workdir
+                .as_ref()
+                .is_some_and(|dir| dir.join(".gitattributes").exists()))
+    }
+
+    /// Runs `work` with git's clean conversion for worktree files (the
+    /// `text`/`eol`/`core.autocrlf` line-ending conversion, `ident`,
+    /// `working-tree-encoding` and clean filters, from `.gitattributes` and
+    /// the config): `convert(bytes, path)` gives the content git would
+    /// store for the file at the repository-relative `path`, or `None`
+    /// when no conversion changes it.
+    pub fn with_clean_conversion<T>(
+        &self,
+        work: impl FnOnce(&mut dyn FnMut(&[u8], &str) -> Result<Option<Vec<u8>>, GitError>) -> T,
+    ) -> Result<T, GitError> {
+        let repo = self.repo.to_thread_local();
+        let filter_error = |e: &dyn std::fmt::Display| GitError::Filter {
+            message: e.to_string(),
+        };
+        let (mut pipeline, index) = repo.filter_pipeline(None).map_err(|e| filter_error(&e))?;
+        let mut convert = |bytes: &[u8], path: &str| -> Result<Option<Vec<u8>>, GitError> {
+            use gix::filter::plumbing::pipeline::convert::ToGitOutcome;
+            use std::io::Read;
+            let in_path = |e: &dyn std::fmt::Display| GitError::Filter {
+                message: format!("{path}: {e}"),
+            };
+            let outcome = pipeline
+                .convert_to_git(bytes, Path::new(path), &index)
+                .map_err(|e| in_path(&e))?;
+            Ok(match outcome {
+                ToGitOutcome::Unchanged(_) => None,
+                ToGitOutcome::Buffer(converted) => Some(converted.to_vec()),
+                ToGitOutcome::Process(mut stream) => {
+                    let mut converted = Vec::new();
+                    stream
+                        .read_to_end(&mut converted)
+                        .map_err(|e| in_path(&e))?;
+                    Some(converted)
+                }
+            })
+        };
+        Ok(work(&mut convert))
     }
 
     /// A blob's size from its object header, without inflating the blob.
@@ -529,11 +773,13 @@ fn deepest_cause(err: &(dyn std::error::Error + 'static)) -> String {
 }
 
 /// The analysable regular files of an index (intent-to-add entries apart),
-/// sorted, and its unmerged paths.
+/// sorted, and its unmerged paths. The directory entries of a sparse index
+/// stand for every file of their tree, listed from it.
 fn index_listing(
+    repo: &gix::Repository,
     index: &gix::index::File,
     script: &dyn Fn(ObjectId) -> Option<Language>,
-) -> Staged {
+) -> Result<Staged, GitError> {
     let mut staged = Staged::default();
     for entry in index.entries() {
         let path = entry.path(index).to_str_lossy().into_owned();
@@ -541,6 +787,12 @@ fn index_listing(
             if staged.unmerged.last() != Some(&path) {
                 staged.unmerged.push(path);
             }
+            continue;
+        }
+        if entry.mode.is_sparse() {
+            staged
+                .files
+                .extend(analysable(sparse_directory(repo, entry, &path)?, script));
             continue;
         }
         if !is_regular_file(entry)
@@ -559,28 +811,25 @@ fn index_listing(
         }
     }
     staged.files.sort();
-    staged
+    Ok(staged)
 }
 
-/// The pathspecs no entry of `index` lies at or under: one pass over the
-/// entries and their parent directories, then one lookup per pathspec.
-fn unmatched_pathspecs(index: &gix::index::File, pathspecs: &[String]) -> Vec<String> {
-    let mut known: std::collections::HashSet<&[u8]> = std::collections::HashSet::new();
-    for entry in index.entries() {
-        let path: &[u8] = entry.path(index).as_ref();
-        known.insert(path);
-        for (at, _) in path.iter().enumerate().filter(|(_, byte)| **byte == b'/') {
-            known.insert(&path[..at]);
-        }
-    }
-    pathspecs
-        .iter()
-        .filter(|spec| {
-            let spec = spec.trim_end_matches('/');
-            !(spec.is_empty() || spec == "." || known.contains(spec.as_bytes()))
-        })
-        .cloned()
-        .collect()
+/// The files under a sparse directory entry (`040000 dir/` in a sparse
+/// index, whose id names the directory's tree), with their full paths.
+fn sparse_directory(
+    repo: &gix::Repository,
+    entry: &gix::index::Entry,
+    path: &str,
+) -> Result<Vec<(String, ObjectId)>, GitError> {
+    let dir = path.trim_end_matches('/');
+    let blobs = tree_blobs(repo, entry.id).map_err(|e| GitError::Object {
+        id: entry.id,
+        message: e.to_string(),
+    })?;
+    Ok(blobs
+        .into_iter()
+        .map(|(file, blob)| (format!("{dir}/{file}"), blob))
+        .collect())
 }
 
 /// What HEAD holds, for telling staged changes from unchanged files. As git
@@ -722,6 +971,114 @@ fn script_language(repo: &gix::Repository, id: ObjectId) -> Option<Language> {
     shebang::language_of(head)
 }
 
+/// (path, blob id) lists of one side and the other of a tree comparison.
+type TreeSides = (Vec<(String, ObjectId)>, Vec<(String, ObjectId)>);
+
+/// Adds to `sides` the regular files under `prefix` of the `old` and `new`
+/// trees (`None`: absent on that side) where they differ, descending only
+/// into directories whose tree ids differ.
+fn differing_blobs(
+    repo: &gix::Repository,
+    old: Option<ObjectId>,
+    new: Option<ObjectId>,
+    prefix: &str,
+    sides: &mut TreeSides,
+) -> Result<(), GitError> {
+    if old == new {
+        return Ok(());
+    }
+    let old_entries = tree_entries(repo, old)?;
+    let mut new_entries = tree_entries(repo, new)?;
+    let path = |name: &str| {
+        if prefix.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{prefix}/{name}")
+        }
+    };
+    for (name, (old_kind, old_id)) in old_entries {
+        let counterpart = new_entries.remove(&name);
+        let path = path(&name);
+        match (old_kind, counterpart) {
+            (TreeItem::Tree, Some((TreeItem::Tree, new_id))) => {
+                differing_blobs(repo, Some(old_id), Some(new_id), &path, sides)?;
+            }
+            (TreeItem::Blob, Some((TreeItem::Blob, new_id))) => {
+                if old_id != new_id {
+                    sides.0.push((path.clone(), old_id));
+                    sides.1.push((path, new_id));
+                }
+            }
+            (old_kind, counterpart) => {
+                // Present on one side only, or a file on one side and a
+                // directory (or nothing analysable) on the other.
+                match old_kind {
+                    TreeItem::Tree => differing_blobs(repo, Some(old_id), None, &path, sides)?,
+                    TreeItem::Blob => sides.0.push((path.clone(), old_id)),
+                    TreeItem::Other => {}
+                }
+                match counterpart {
+                    Some((TreeItem::Tree, new_id)) => {
+                        differing_blobs(repo, None, Some(new_id), &path, sides)?;
+                    }
+                    Some((TreeItem::Blob, new_id)) => sides.1.push((path, new_id)),
+                    Some((TreeItem::Other, _)) | None => {}
+                }
+            }
+        }
+    }
+    for (name, (kind, id)) in new_entries {
+        let path = path(&name);
+        match kind {
+            TreeItem::Tree => differing_blobs(repo, None, Some(id), &path, sides)?,
+            TreeItem::Blob => sides.1.push((path, id)),
+            TreeItem::Other => {}
+        }
+    }
+    Ok(())
+}
+
+/// What a tree entry holds, as far as a comparison of files cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TreeItem {
+    Tree,
+    /// A regular or executable file.
+    Blob,
+    /// A symbolic link or a submodule.
+    Other,
+}
+
+/// The entries of a tree by name (none for an absent tree).
+fn tree_entries(
+    repo: &gix::Repository,
+    tree: Option<ObjectId>,
+) -> Result<std::collections::BTreeMap<String, (TreeItem, ObjectId)>, GitError> {
+    let mut entries = std::collections::BTreeMap::new();
+    let Some(tree_id) = tree else {
+        return Ok(entries);
+    };
+    let object_error = |e: &dyn std::fmt::Display| GitError::Object {
+        id: tree_id,
+        message: e.to_string(),
+    };
+    let tree = repo.find_tree(tree_id).map_err(|e| object_error(&e))?;
+    for entry in tree.iter() {
+        let entry = entry.map_err(|e| object_error(&e))?;
+        let kind = match entry.mode().kind() {
+            gix::object::tree::EntryKind::Tree => TreeItem::Tree,
+            gix::object::tree::EntryKind::Blob | gix::object::tree::EntryKind::BlobExecutable => {
+                TreeItem::Blob
+            }
+            _ => TreeItem::Other,
+        };
+        entries.insert(
+            entry.filename().to_str_lossy().into_owned(),
+            (kind, entry.object_id()),
+        );
+    }
+    Ok(entries)
+}
+
 /// The files antipasta analyses among (path, blob id) pairs, sorted by path.
 fn analysable(
     blobs: Vec<(String, ObjectId)>,
@@ -740,33 +1097,4 @@ fn analysable(
         .collect();
     files.sort();
     files
-}
-
-/// Whether `path` is one of `pathspecs` or lies under one (all when empty).
-pub fn matches_pathspec(path: &str, pathspecs: &[String]) -> bool {
-    pathspecs.is_empty()
-        || pathspecs.iter().any(|spec| {
-            let spec = spec.trim_end_matches('/');
-            spec.is_empty()
-                || spec == "."
-                || path == spec
-                || path
-                    .strip_prefix(spec)
-                    .is_some_and(|rest| rest.starts_with('/'))
-        })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pathspecs_match_files_and_directories() {
-        let specs = vec!["src".to_owned(), "setup.py".to_owned()];
-        assert!(matches_pathspec("src/a.py", &specs));
-        assert!(matches_pathspec("setup.py", &specs));
-        assert!(!matches_pathspec("srcx/a.py", &specs));
-        assert!(matches_pathspec("anything.py", &[]));
-        assert!(matches_pathspec("a/b.py", &[".".to_owned()]));
-    }
 }

@@ -2,8 +2,10 @@
 //! trees, blobs) for `--staged` and `diff`. Bytes are read on demand through [`Reader`].
 //! Also the repository's hooks directory, for `antipasta hook install`.
 
+pub(crate) mod attributes;
 pub mod git;
 pub mod hooks;
+pub mod pathspec;
 pub mod shebang;
 pub mod snapshot;
 pub mod walk;
@@ -23,6 +25,9 @@ pub enum Origin {
     Path(PathBuf),
     /// A git blob.
     Blob(gix::ObjectId),
+    /// A worktree file read through git's clean conversion (`path` on
+    /// disk, `relative` to the repository root for its attributes).
+    Converted { path: PathBuf, relative: String },
 }
 
 /// A file to analyse.
@@ -96,6 +101,13 @@ impl<'a> Reader<'a> {
     pub fn read(&self, file: &SourceFile) -> Result<Vec<u8>, ReadError> {
         match (&file.origin, self.git) {
             (Origin::Path(path), _) => read_regular_file(path, self.max_file_size),
+            (Origin::Converted { path, relative }, Some(git)) => {
+                let bytes = read_regular_file(path, self.max_file_size)?;
+                let converted =
+                    git.with_clean_conversion(|convert| convert(&bytes, relative))??;
+                Ok(converted.unwrap_or(bytes))
+            }
+            (Origin::Converted { path, .. }, None) => read_regular_file(path, self.max_file_size),
             (Origin::Blob(id), Some(git)) => {
                 self.check_blob_size(git, *id)?;
                 Ok(git.read_blob(*id)?)
@@ -108,7 +120,7 @@ impl<'a> Reader<'a> {
     /// result answered from the cache must be the one a read would give.
     pub fn check_size(&self, file: &SourceFile) -> Result<(), ReadError> {
         match (&file.origin, self.git) {
-            (Origin::Path(path), _) => {
+            (Origin::Path(path) | Origin::Converted { path, .. }, _) => {
                 let size = std::fs::symlink_metadata(path)?.len();
                 self.within_limit(size)
             }
