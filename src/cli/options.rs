@@ -18,11 +18,10 @@ use crate::engine::{analyze_files_streaming, Run};
 use crate::gate::suppress::{set_aside, unused, Suppressed, Unused};
 use crate::gate::Violation;
 use crate::model::{Baseline, FileResult};
-use crate::paths::normalize;
 use crate::report::escape::visible;
 use crate::report::{Format, Summary};
 use crate::source::git::GitSource;
-use crate::source::walk::{display_path, repository_root};
+use crate::source::walk::repository_root;
 use crate::source::{Reader, SourceFile};
 
 #[derive(Debug, Args)]
@@ -340,18 +339,4 @@ pub struct Setup<'r, 'a> {
     pub reader: &'a Reader<'r>,
     pub cache: Option<&'a Cache>,
     pub settings: &'a Settings,
-}
-
-/// PATHS named relative to `cwd` as repository-relative pathspecs (empty
-/// for a repository without a worktree).
-pub fn pathspecs(paths: &[PathBuf], cwd: &Path, git: &GitSource) -> Vec<String> {
-    let Some(root) = git.workdir() else {
-        return Vec::new();
-    };
-    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    let cwd = cwd.canonicalize().unwrap_or_else(|_| cwd.to_path_buf());
-    paths
-        .iter()
-        .map(|path| display_path(&normalize(&cwd.join(path)), &root))
-        .collect()
 }
