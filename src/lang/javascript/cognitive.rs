@@ -6,7 +6,7 @@
 //! The rule is an ESLint visitor with running state: a file-wide nesting
 //! counter, a set of nodes whose entry raises it, one own score and one
 //! control-flow nesting counter per open function, and the pieces of the
-//! hidden file-level score (`shared/js-metric-rules.md` §2). This module
+//! hidden file-level score (`docs/js-metric-rules.md` §2). This module
 //! replays the events ESLint would send, in ESLint's order, over the
 //! tree-sitter tree and updates the same state the same way, so the
 //! rule's quirks come out as they do in the rule: a function that is
@@ -47,7 +47,7 @@ pub struct CognitiveScores {
     /// (or `function` in older grammars), generator_function, arrow_function, method_definition.
     /// Every such function node in the file appears (score may be 0).
     pub functions: HashMap<usize, u64>,
-    /// sonarjs's hidden file-level score (js-metric-rules §2.6).
+    /// sonarjs's hidden file-level score (docs/js-metric-rules.md §2.6).
     pub file_total: u64,
 }
 
@@ -589,7 +589,7 @@ fn non_negative(value: i64) -> u64 {
 #[cfg(test)]
 mod tests {
     //! Expected numbers come from running eslint-plugin-sonarjs 4.2.2 on
-    //! the same sources (`shared/js-metric-rules.md` §4 and §5): each
+    //! the same sources (`docs/js-metric-rules.md` §4 and §5): each
     //! function at sonarjs's primary location, and the file score.
 
     use std::sync::LazyLock;

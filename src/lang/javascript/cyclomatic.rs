@@ -1,5 +1,5 @@
 //! Cyclomatic complexity as ESLint 10.15.0's `complexity` rule counts it
-//! (variant `classic`; js-metric-rules §1.2–1.3).
+//! (variant `classic`; docs/js-metric-rules.md §1.2–1.3).
 //!
 //! Every unit (function, class field initializer, class static block)
 //! starts at 1; each decision point adds 1 to the innermost unit whose code
@@ -154,7 +154,7 @@ mod tests {
 
     #[test]
     fn class_members_fields_and_static_blocks() {
-        // js-metric-rules §4 "class-members" and "class-in-function".
+        // docs/js-metric-rules.md §4 "class-members" and "class-in-function".
         let source = "class A {\n  x = this.a || 1;\n  y = () => this.b && 2;\n  static z = function () { return 3; };\n  #p() { return this.c ?? 4; }\n  static { if (A.d) { A.e = 5; } }\n  constructor(a) { if (a) { this.a = a; } }\n}\n\
                       function make(flag) {\n  return class {\n    x = flag ? 1 : 2;\n    static { if (flag) { init(); } }\n  };\n}\n";
         assert_eq!(
@@ -177,7 +177,7 @@ mod tests {
 
     #[test]
     fn typescript_class_edges_belong_to_the_enclosing_function() {
-        // js-metric-rules §4 "class-edges" and "ts-types".
+        // docs/js-metric-rules.md §4 "class-edges" and "ts-types".
         let source = "function build(a: any, b: any) {\n  @dec(a || b)\n  class C extends (a ?? Object) {\n    [a && 'k'] = 1;\n    accessor acc = a ? 1 : 2;\n    h = x => x || 1;\n    ['lit']() { return a?.b; }\n  }\n  return C;\n}\n\
                       function over(a: string): string;\nfunction over(a: any): any { return a ?? f?.(); }\n\
                       abstract class B {\n  abstract run(): void;\n  constructor(private readonly x: number = 1, public y?: string) { }\n  declare w: number;\n}\n";

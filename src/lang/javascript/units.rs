@@ -1,5 +1,5 @@
 //! Unit discovery: every function-like code path ESLint's `complexity`
-//! reports (js-metric-rules §1.1), plus classes, with the names a user
+//! reports (docs/js-metric-rules.md §1.1), plus classes, with the names a user
 //! searches for and ESLint's report positions.
 //!
 //! Names: a method is `Class.method`, an object-literal member

@@ -3,8 +3,8 @@
 //! complexipy walks ruff's AST; this module walks a tree-sitter-python tree
 //! and maps its shapes onto ruff's (parentheses are transparent, a decorated
 //! definition is the definition, `elif` is a clause of its `if`). The rules
-//! themselves are described in `shared/metric-rules.md`, section E, with the
-//! 8.3.0 deltas.
+//! themselves are described in `docs/metric-rules.md`, section E, with the
+//! 8.3.0 deltas in §E.8.
 //!
 //! Notes for the caller:
 //! - complexipy ends lines at `\n`, `\r\n` and a lone `\r`; this module

@@ -3,7 +3,7 @@
 //! Mirrors the visitor's structure: a function's complexity is 1 plus the
 //! decision points of its body statements; nested defs become closures with
 //! their own numbers; classes inside functions vanish; decorators, defaults,
-//! annotations and class bases are never visited (metric-rules §A).
+//! annotations and class bases are never visited (docs/metric-rules.md §A).
 
 use std::collections::HashMap;
 

@@ -1,7 +1,7 @@
 //! Halstead operators and operands exactly as radon 6.0.1's `HalsteadVisitor` counts them.
 //!
 //! Only five constructs count: binary, unary and boolean operators,
-//! augmented assignments and comparisons (metric-rules §B.1). Operands are
+//! augmented assignments and comparisons (docs/metric-rules.md §B.1). Operands are
 //! keyed by (enclosing function name, value): a name or attribute by its
 //! bare name, a constant by its Python value, anything else by its node, so
 //! every such occurrence is distinct (§B.2). Decorators, defaults and

@@ -3,7 +3,7 @@
 //! Lines are split like `str.splitlines()` and stripped; each run of lines
 //! that tokenizes completely is classified (comment-only, a lone string,
 //! or code) and its logical lines counted with radon's `;`-split,
-//! last-colon rule (metric-rules §C).
+//! last-colon rule (docs/metric-rules.md §C).
 
 use super::tokenize::{Token, Tokenizer};
 use crate::metrics::raw::RawCounts;
