@@ -197,19 +197,22 @@ impl Scan<'_> {
         }
     }
 
+    /// A backslash escape inside a string or template: skipped, and an
+    /// escaped line end continues the text on the next line.
+    fn escape(&mut self) {
+        if self.bytes.get(self.at + 1) == Some(&b'\n') {
+            self.lines.push(0);
+        }
+        self.at += 2;
+    }
+
     /// A quoted string: its quotes are code, its text is not. An
     /// unterminated string ends at the line end.
     fn string(&mut self, quote: u8) {
         self.code(1);
         while let Some(&byte) = self.bytes.get(self.at) {
             match byte {
-                b'\\' => {
-                    // An escaped line end continues the string on the next line.
-                    if self.bytes.get(self.at + 1) == Some(&b'\n') {
-                        self.lines.push(0);
-                    }
-                    self.at += 2;
-                }
+                b'\\' => self.escape(),
                 b'\n' => return,
                 b if b == quote => {
                     self.code(1);
@@ -232,12 +235,7 @@ impl Scan<'_> {
     fn template_rest(&mut self) -> bool {
         while let Some(&byte) = self.bytes.get(self.at) {
             match byte {
-                b'\\' => {
-                    if self.bytes.get(self.at + 1) == Some(&b'\n') {
-                        self.lines.push(0);
-                    }
-                    self.at += 2;
-                }
+                b'\\' => self.escape(),
                 b'\n' => self.newline(),
                 b'`' => {
                     self.code(1);
